@@ -1,0 +1,96 @@
+"""Data subcommands: init, import, template, export, sample."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..cli import EXIT_INVALID, EXIT_OK, command, engine_from, out_path
+
+
+def _init_args(p: argparse.ArgumentParser) -> None:
+    pass
+
+
+@command("init", "创建或升级数据库结构 / create or upgrade the database schema")(_init_args)
+def run_init(args: argparse.Namespace) -> int:
+    from .. import store
+
+    engine = store.make_engine(args.db)
+    rev = store.init_db(engine)
+    print(f"数据库已就绪 / database ready: {engine.url.render_as_string(hide_password=True)} (schema {rev})")
+    return EXIT_OK
+
+
+def _import_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", type=out_path, help="CSV 文件夹、.zip 或 .xlsx 工作簿 / folder of CSVs, .zip or .xlsx")
+    p.add_argument("--errors", type=out_path, default=None,
+                   help="把全部问题写入 CSV 文件 / write all problems to this CSV file")
+    p.add_argument("--dry-run", action="store_true", help="只校验并显示将发生的更改 / validate and show changes only")
+    p.add_argument("--user", default=None, help="记录为导入人 / recorded as the importing user")
+
+
+@command("import", "校验并导入状态数据 / validate and import status data")(_import_args)
+def run_import(args: argparse.Namespace) -> int:
+    from ..io.importer import import_path
+
+    engine = engine_from(args, migrate=True)
+    result = import_path(engine, args.path, imported_by=args.user, dry_run=args.dry_run)
+    if not result.ok:
+        print(result.to_text(), file=sys.stderr)
+        if args.errors:
+            result.issues.to_csv(str(args.errors))
+            print(f"问题清单已写入 / problems written to {args.errors}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.errors and args.errors.exists():
+        args.errors.unlink()
+    prefix = "（试运行，未写入 / dry run, nothing written）\n" if args.dry_run else ""
+    print(prefix + result.to_text())
+    return EXIT_OK
+
+
+def _template_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("out", type=out_path, help="输出 .xlsx 路径 / output workbook")
+
+
+@command("template", "生成空白填报模板 / write a blank template workbook")(_template_args)
+def run_template(args: argparse.Namespace) -> int:
+    from ..io.template import write_template
+
+    print(f"模板已生成 / template written: {write_template(args.out)}")
+    return EXIT_OK
+
+
+def _export_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("out", type=out_path, help="输出文件夹或 .xlsx / output folder or .xlsx")
+    p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    p.add_argument("--school", default=None)
+    p.add_argument("--year", type=int, default=None)
+
+
+@command("export", "导出当前数据 / export the current data")(_export_args)
+def run_export(args: argparse.Namespace) -> int:
+    from ..io.export import export
+
+    paths = export(engine_from(args), args.out, args.format, args.school, args.year)
+    print(f"已导出 {len(paths)} 个文件 / exported {len(paths)} file(s) to {args.out}")
+    return EXIT_OK
+
+
+def _sample_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("out", type=out_path, help="输出文件夹 / output folder")
+    p.add_argument("--schools", type=int, default=30)
+    p.add_argument("--years", type=int, default=5)
+    p.add_argument("--seed", type=int, default=2024)
+    p.add_argument("--scale", type=float, default=1.0, help="学生与教师人数倍率 / scale of head counts")
+    p.add_argument("--first-year", type=int, default=2020)
+
+
+@command("sample", "生成样例省份数据 / generate a sample province")(_sample_args)
+def run_sample(args: argparse.Namespace) -> int:
+    from ..sample import generate
+
+    summary = generate(args.out, schools=args.schools, years=args.years, seed=args.seed,
+                       first_year=args.first_year, scale=args.scale)
+    print(f"样例省份已生成 / sample province written to {args.out}\n{summary}")
+    return EXIT_OK

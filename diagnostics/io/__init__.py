@@ -1,0 +1,1 @@
+"""Reading, validating, importing and exporting status data."""

@@ -1,0 +1,56 @@
+"""``zhengai export``: the current data back out in the contract's format.
+
+The clear ID number is never stored, so it cannot be exported: students carry
+``id_hash`` and ``id_problem`` instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from ..contract import TABLES
+from ..store.schema import DATA_TABLES, data_versions, schools, stored_columns
+
+
+def current_table(engine: Engine, name: str, school: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """The rows of one table in the current versions (contract column order)."""
+    if name == "schools":
+        query = select(*[schools.c[c] for c in stored_columns("schools")])
+        if school:
+            query = query.where(schools.c.school_id == school)
+    else:
+        t = DATA_TABLES[name]
+        query = (select(*[t.c[c] for c in stored_columns(name)])
+                 .join(data_versions, data_versions.c.id == t.c.version_id)
+                 .where(data_versions.c.is_current.is_(True)))
+        if school:
+            query = query.where(t.c.school_id == school)
+        if year is not None:
+            query = query.where(t.c.year == year)
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def export(engine: Engine, out: Path, fmt: str = "csv", school: str | None = None,
+           year: int | None = None) -> list[Path]:
+    """Write every table (CSV folder, or one ``.xlsx`` when ``out`` ends so or fmt is xlsx)."""
+    out = Path(out)
+    frames = {t.name: current_table(engine, t.name, school, year) for t in TABLES}
+    frames = {name: frame for name, frame in frames.items() if len(frame)}  # an empty table is not data
+    if fmt == "xlsx" or out.suffix.lower() == ".xlsx":
+        target = out if out.suffix.lower() == ".xlsx" else out / "status-data.xlsx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with pd.ExcelWriter(target, engine="openpyxl") as writer:
+            for name, frame in frames.items():
+                frame.to_excel(writer, sheet_name=name, index=False)
+        return [target]
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in frames.items():
+        path = out / f"{name}.csv"
+        frame.to_csv(path, index=False, encoding="utf-8")
+        written.append(path)
+    return written
