@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Set up zhengai in this checkout: a virtual environment in .venv, the package and its
+# dependencies, and a CJK font from Debian's packages where none is installed.
+#   scripts/setup.sh          runtime only
+#   scripts/setup.sh --test   also the test tools, Debian's Chromium and poppler-utils
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+need_apt=()
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+if [ "$want_test" = 1 ]; then
+  [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+  command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "== installing Debian packages: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "== creating .venv"
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+extra=""
+[ "$want_test" = 1 ] && extra="[test]"
+echo "== installing zhengai$extra into .venv"
+.venv/bin/python -m pip install -q -e ".$extra" 2>&1 | grep -vE "^(WARNING: Location|  )" || true
+.venv/bin/python -m pip check >/dev/null || { .venv/bin/python -m pip check; exit 1; }
+# matplotlib caches its font list: make it see fonts installed after its first run
+rm -rf "${MPLCONFIGDIR:-$HOME/.cache/matplotlib}"/fontlist-*.json 2>/dev/null || true
+echo "== set-up done"
