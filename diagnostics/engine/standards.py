@@ -1,0 +1,147 @@
+"""Judging values against standards: levels, the ratio-method score, gaps to targets.
+
+Levels (column ``level``):
+
+* ``合格`` — the value meets the 合格 standard that applies to it;
+* ``不合格`` — it misses 合格 but is not below a 限制招生 level (or none applies);
+* ``限制招生`` — it is below the 限制招生 level that applies (教发〔2004〕2号: the school's
+  enrolment is restricted; these values raise the yellow and red cards);
+* ``''`` — no 合格 or 限制招生 standard applies (school level, category, layer, year).
+
+"Meets" is ``≥`` for higher-is-better and ``≤`` for lower-is-better indicators,
+with a relative tolerance of 1e-9 so that 18.000000000000004 still meets 18.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..models.spec import BELOW, QUALIFIED, RESTRICTED, TARGET, ModelSet, Standard
+
+TOLERANCE = 1e-9
+_COLUMN = {QUALIFIED: "qualified", RESTRICTED: "restriction", TARGET: "default_target"}
+THRESHOLD_COLUMNS = ["school_level", "category", "qualified", "qualified_source", "qualified_verified",
+                     "restriction", "restriction_source", "restriction_verified", "default_target"]
+
+
+def _applies(std: Standard, rows: pd.DataFrame) -> pd.Series:
+    mask = rows["layer"].isin(std.layers)
+    if std.school_levels:
+        mask &= rows["school_level"].isin(std.school_levels)
+    if std.categories:
+        mask &= rows["category"].isin(std.categories)
+    if std.from_year is not None:
+        mask &= rows["year"] >= std.from_year
+    if std.to_year is not None:
+        mask &= rows["year"] <= std.to_year
+    return mask
+
+
+def thresholds(values: pd.DataFrame, models: ModelSet, schools: pd.DataFrame) -> pd.DataFrame:
+    """For every value row: the school's level and category and the thresholds that apply.
+
+    ``schools`` has columns ``school_id, level, category``; where several standards of one
+    level apply, the first declared wins (the model check forbids overlaps).
+    """
+    info = schools.set_index("school_id") if len(schools) else pd.DataFrame(columns=["level", "category"])
+    rows = values[["school_id", "year", "layer", "indicator_id"]].copy()
+    rows["school_level"] = rows["school_id"].map(info["level"]).fillna("")
+    rows["category"] = rows["school_id"].map(info["category"]).fillna("")
+    out = pd.DataFrame(index=values.index)
+    out["school_level"], out["category"] = rows["school_level"], rows["category"]
+    for col in ("qualified", "restriction", "default_target"):
+        out[col] = np.nan
+    for col in ("qualified_source", "restriction_source"):
+        out[col] = ""
+    for col in ("qualified_verified", "restriction_verified"):
+        out[col] = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    for ind_id, index in rows.groupby("indicator_id").groups.items():
+        ind = models.indicators.get(str(ind_id))
+        if ind is None:
+            continue
+        sub = rows.loc[index]
+        for std in ind.standards:
+            col = _COLUMN[std.level]
+            hit = sub.index[_applies(std, sub) & out.loc[index, col].isna()]
+            out.loc[hit, col] = std.value
+            if std.level != TARGET:
+                out.loc[hit, f"{col}_source"] = std.source
+                out.loc[hit, f"{col}_verified"] = std.verified
+    return out[THRESHOLD_COLUMNS]
+
+
+def higher_is_better(values: pd.DataFrame, models: ModelSet) -> pd.Series:
+    return values["indicator_id"].map(
+        lambda i: models.indicators[i].higher_is_better if i in models.indicators else True).astype(bool)
+
+
+def meets(value: pd.Series, threshold: pd.Series, higher: pd.Series) -> pd.Series:
+    """Whether ``value`` meets ``threshold`` (false where either is missing)."""
+    slack = TOLERANCE * threshold.abs()
+    ok = np.where(higher, value >= threshold - slack, value <= threshold + slack)
+    return pd.Series(ok, index=value.index) & value.notna() & threshold.notna()
+
+
+def levels(values: pd.DataFrame, th: pd.DataFrame, models: ModelSet) -> pd.Series:
+    """The level of every value (see the module docstring)."""
+    higher = higher_is_better(values, models)
+    value = values["value"].astype(float)
+    restricted = th["restriction"].notna() & ~meets(value, th["restriction"], higher)
+    qualified = meets(value, th["qualified"], higher)
+    level = np.select([restricted, qualified, th["qualified"].notna()], [RESTRICTED, QUALIFIED, BELOW],
+                      default="")
+    return pd.Series(level, index=values.index, dtype=object)
+
+
+def ratio_score(value: pd.Series, qualified: pd.Series, restriction: pd.Series, weight: pd.Series,
+                higher: pd.Series) -> pd.Series:
+    """The ratio-method score (比率法, domain.md §4.4).
+
+    Full weight at or beyond 合格; 0 beyond the 限制招生 level; in between (or below
+    合格 where no 限制招生 level applies) actual ÷ 合格 × weight, or 合格 ÷ actual ×
+    weight for lower-is-better indicators.  Missing where no 合格 standard applies.
+    """
+    value = value.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(higher, value / qualified, qualified / value) * weight
+    score = pd.Series(np.clip(part, 0, None), index=value.index).where(qualified.notna())
+    score = score.where(~meets(value, qualified, higher), weight)
+    below = restriction.notna() & ~meets(value, restriction, higher) & qualified.notna()
+    return score.where(~below, 0.0).clip(upper=weight)
+
+
+def target_gaps(values: pd.DataFrame, targets: pd.DataFrame, models: ModelSet,
+                default_target: pd.Series | None = None) -> pd.DataFrame:
+    """The school's own target for each value and the gap to it.
+
+    ``targets`` has columns ``school_id, year, indicator_id, program_code, target``
+    (``indicator_id`` may hold the id or the Chinese name; a ``program_code`` makes it
+    a program-layer target; rows with a ``teacher_key`` are for the teacher layer and
+    are ignored here).  Where the school set none, a ``目标`` standard of the model
+    (``default_target``) is used.  ``gap`` = value − target; ``met`` follows the
+    indicator's direction.
+    """
+    out = pd.DataFrame(index=values.index)
+    out["target"], out["target_source"] = np.nan, ""
+    if len(targets):
+        t = targets.copy()
+        if "teacher_key" in t:
+            t = t[t["teacher_key"].fillna("").astype(str) == ""]
+        t["indicator_id"] = t["indicator_id"].map(lambda name: models.resolve(str(name)))
+        t["unit"] = t.get("program_code", pd.Series("", index=t.index)).fillna("").astype(str)
+        t["layer"] = np.where(t["unit"] == "", "school", "program")
+        t = t.dropna(subset=["indicator_id"]).drop_duplicates(
+            ["school_id", "year", "layer", "unit", "indicator_id"], keep="last")
+        keys = ["school_id", "year", "layer", "unit", "indicator_id"]
+        own = values[keys].merge(t[[*keys, "target"]], on=keys, how="left")["target"].to_numpy()
+        out["target"] = own
+        out.loc[out["target"].notna(), "target_source"] = "学校目标 / school target"
+    if default_target is not None:
+        fill = out["target"].isna() & default_target.notna()
+        out.loc[fill, "target"] = default_target[fill]
+        out.loc[fill, "target_source"] = "模型默认目标 / model default target"
+    higher = higher_is_better(values, models)
+    out["gap"] = values["value"].astype(float) - out["target"]
+    out["met"] = meets(values["value"].astype(float), out["target"], higher).where(out["target"].notna())
+    return out
