@@ -11,6 +11,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .workflow.errors import BilingualError
+
 EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
 COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int], str]] = {}
 
@@ -63,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断 / interrupted", file=sys.stderr)
         return EXIT_FAIL
-    except RuntimeError as exc:
+    except (RuntimeError, BilingualError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_FAIL
 
@@ -73,4 +75,7 @@ def out_path(value: str) -> Path:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # run as ``python -m diagnostics.cli``: the subcommands register on the package module, not on __main__
+    from diagnostics.cli import main as package_main
+
+    sys.exit(package_main())

@@ -27,15 +27,17 @@ def _import_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--errors", type=out_path, default=None,
                    help="把全部问题写入 CSV 文件 / write all problems to this CSV file")
     p.add_argument("--dry-run", action="store_true", help="只校验并显示将发生的更改 / validate and show changes only")
-    p.add_argument("--user", default=None, help="记录为导入人 / recorded as the importing user")
+    p.add_argument("--user", default=None,
+                   help="以此登记用户身份导入（默认：JUPYTERHUB_USER / ZHENGAI_USER / 本机省级用户）/ act as this user")
 
 
 @command("import", "校验并导入状态数据 / validate and import status data")(_import_args)
 def run_import(args: argparse.Namespace) -> int:
-    from ..io.importer import import_path
+    from ..access import Access, resolve_user
 
     engine = engine_from(args, migrate=True)
-    result = import_path(engine, args.path, imported_by=args.user, dry_run=args.dry_run)
+    # through the scoped door: the user's scope is checked and the import audited in its transaction
+    result = Access(engine, resolve_user(engine, args.user)).import_data(args.path, dry_run=args.dry_run)
     if not result.ok:
         print(result.to_text(), file=sys.stderr)
         if args.errors:

@@ -1,0 +1,16 @@
+"""The bilingual error of the improvement cycle's rules."""
+
+from __future__ import annotations
+
+
+class BilingualError(Exception):
+    """An error whose ``zh`` and ``en`` messages say the same thing."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh = zh
+        self.en = en
+
+
+class InvalidChange(BilingualError, ValueError):
+    """A change the rules do not allow (unknown field, missing reason, bad status)."""
