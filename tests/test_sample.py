@@ -15,6 +15,7 @@ from scipy.stats import chi2
 
 from diagnostics.contract import BOOL, BY_NAME, CODE, TABLES
 from diagnostics.sample import ANSWER_KEY, CLASSES, KEY_COLUMNS, generate
+from diagnostics.sample.targets import RATES
 
 ARGS = dict(schools=12, years=5, seed=7, scale=0.5)
 KEY = ["school_id", "year"]
@@ -385,6 +386,8 @@ def test_targets_met_unless_planted_miss(t, key, values):
     assert len(rows) >= 3
     tg = t["targets"]
     tg = tg[tg.program_code == ""].assign(target=num(tg, "target"))
+    # targets are in the indicator's unit: percent for rates, while the values here are fractions
+    tg["target"] = np.where(tg.indicator_id.isin(RATES), tg.target / 100, tg.target)
     lower_better = tg.indicator_id == "student_teacher_ratio"
     got = np.array([values.loc[(s, y), i] for s, y, i in zip(tg.school_id, tg.year, tg.indicator_id)])
     gap = np.where(lower_better, tg.target / got - 1, got / tg.target - 1)

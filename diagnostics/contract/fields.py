@@ -77,6 +77,8 @@ class Field:
         text = KIND_ZH[self.kind]
         if self.codes:
             text = "以下之一: " + "、".join(self.codes)
+        if self.kind == YEAR:
+            text += "（1900–2100）"
         if self.kind in (INT, FLOAT):
             if self.minimum is not None:
                 text += f"，不小于 {self.minimum:g}"
@@ -90,6 +92,8 @@ class Field:
         text = KIND_EN[self.kind]
         if self.codes:
             text = "one of: " + ", ".join(self.codes)
+        if self.kind == YEAR:
+            text += " (1900-2100)"
         if self.kind in (INT, FLOAT):
             if self.minimum is not None:
                 text += f", at least {self.minimum:g}"

@@ -1,104 +1,119 @@
-"""Parse text cells into typed columns, cell by cell, remembering what failed.
+"""Parse cells into typed columns, column by column, remembering what failed.
 
-Each parser takes a column of raw cells (str or the value openpyxl gave) and
-returns the parsed column (missing = ``None``) plus a boolean mask of cells
-that were non-empty but could not be parsed.
+Each parser takes a column of raw cells (text, or the value openpyxl gave:
+int, float, bool, datetime) and returns the parsed column (missing = ``None``
+/ ``NA``) plus a boolean mask of cells that were non-empty but could not be
+parsed.  Cells are first *cleaned* once (:func:`clean_cells`: text stripped,
+blank → ``None``); the parsers then work on whole arrays, touching single
+cells in Python only where a fast path fails.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import numpy as np
 import pandas as pd
 
 from ..contract import BOOL, CODE, DATE, FLOAT, IDNUMBER, INT, STR, YEAR, Field
 
-TRUE = {"1", "true", "t", "yes", "y", "是", "有", "√", "✓", "对"}
-FALSE = {"0", "false", "f", "no", "n", "否", "无", "×", "✗", "x"}
-_DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-_NUM_CLEAN = re.compile(r"[,，\s]")
+TRUE = {"1", "1.0", "true", "t", "yes", "y", "是", "有", "√", "✓", "对"}
+FALSE = {"0", "0.0", "false", "f", "no", "n", "否", "无", "×", "✗", "x"}
+_BOOLS = {**dict.fromkeys(TRUE, True), **dict.fromkeys(FALSE, False)}
+_DATE_RE = r"^(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2}))(?:[ T]0{1,2}:00(?::00)?)?$"
+_NUM_CLEAN = str.maketrans("", "", ",， \t\u00a0\u3000")  # thousands separators and spaces inside numbers
+MAX_EXACT_INT = 2**53  # larger whole numbers are not exact in a float and not plausible counts
 
 
-def blank_mask(col: pd.Series) -> np.ndarray:
+def clean_cells(col: pd.Series | np.ndarray) -> np.ndarray:
+    """The cells as an object array: text stripped, blank or missing cells ``None``, other values as given."""
+    values = np.array(col, dtype=object, copy=True)
+    values[pd.isna(values)] = None
+    values[:] = [(v.strip() or None) if type(v) is str else v for v in values]
+    return values
+
+
+def blank_mask(col: pd.Series | np.ndarray) -> np.ndarray:
     """Cells that are missing or only whitespace."""
-    values = col.to_numpy(dtype=object)
-    return np.fromiter((v is None or (isinstance(v, float) and v != v) or
-                        (isinstance(v, str) and v.strip() == "") for v in values), bool, len(values))
+    return pd.isna(clean_cells(col))
 
 
-def _text(col: pd.Series) -> pd.Series:
-    return col.map(lambda v: v if isinstance(v, str) else ("" if v is None else str(v))).str.strip()
+def _as_text(v: object) -> str:
+    """A non-text cell as text; whole floats from Excel (510201.0) lose the ``.0``."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _texts(values: np.ndarray) -> np.ndarray:
+    """Cleaned cells as text (``None`` stays ``None``)."""
+    out = values.copy()
+    other = np.flatnonzero([v is not None and type(v) is not str for v in values])
+    out[other] = [_as_text(v) for v in values[other]]
+    return out
 
 
 def parse_number(col: pd.Series, integer: bool) -> tuple[pd.Series, np.ndarray]:
-    blank = blank_mask(col)
-    text = _text(col).str.replace(_NUM_CLEAN, "", regex=True)
-    nums = pd.to_numeric(text.where(~blank), errors="coerce")
-    bad = ~blank & nums.isna().to_numpy()
-    bad |= ~blank & ~np.isfinite(nums.fillna(0).to_numpy(dtype=float))
-    if integer:
-        bad |= (nums.fillna(0) % 1 != 0).to_numpy()
-    keep = pd.Series(~bad, index=col.index)
-    out = nums.where(keep).round().astype("Int64") if integer else nums.where(keep).astype("Float64")
-    return out, bad
+    values = clean_cells(col)
+    blank = pd.isna(values)
+    nums = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float).to_numpy(copy=True)
+    retry = np.flatnonzero(~blank & np.isnan(nums))
+    if len(retry):  # "1,200", "1 200": separators and spaces inside the number
+        cleaned = pd.Series([str(v).translate(_NUM_CLEAN) for v in values[retry]], dtype=object)
+        nums[retry] = pd.to_numeric(cleaned, errors="coerce").astype(float).to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad = ~blank & ~np.isfinite(nums)
+        if integer:
+            bad |= np.isfinite(nums) & ((nums % 1 != 0) | (np.abs(nums) > MAX_EXACT_INT))
+    nums[bad | blank] = np.nan
+    out = pd.Series(nums, index=col.index)
+    return (out.round().astype("Int64") if integer else out.astype("Float64")), bad
 
 
 def parse_year(col: pd.Series) -> tuple[pd.Series, np.ndarray]:
     out, bad = parse_number(col, integer=True)
-    out_of_range = out.notna() & ((out < 1900) | (out > 2100))
-    bad = bad | out_of_range.fillna(False).to_numpy(dtype=bool)
-    return out.where(~out_of_range.fillna(False)), bad
+    out_of_range = (out.notna() & ((out < 1900) | (out > 2100))).fillna(False).to_numpy(dtype=bool)
+    return out.where(~out_of_range), bad | out_of_range
 
 
 def parse_bool(col: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    blank = blank_mask(col)
-    text = _text(col).str.lower()
-    is_true = text.isin(TRUE).to_numpy()
-    is_false = text.isin(FALSE).to_numpy()
-    bad = ~blank & ~is_true & ~is_false
-    out = pd.Series(pd.array([True if t else (False if f else pd.NA) for t, f in zip(is_true, is_false)],
-                             dtype="boolean"), index=col.index)
-    return out, bad
-
-
-def _one_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    m = _DATE_RE.match(text)
-    if not m and len(text) == 8 and text.isdigit():
-        m = re.match(r"^(\d{4})(\d{2})(\d{2})$", text)
-    if not m:
-        raise ValueError(text)
-    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    values = _texts(clean_cells(col))
+    blank = pd.isna(values)
+    mapped = pd.Series(values, dtype=object).map(_BOOLS)
+    retry = np.flatnonzero(~blank & mapped.isna().to_numpy())
+    if len(retry):  # TRUE, Yes, 是 with odd case
+        mapped.iloc[retry] = [_BOOLS.get(v.lower()) for v in values[retry]]
+    bad = ~blank & mapped.isna().to_numpy()
+    return pd.Series(mapped.to_numpy(), index=col.index, dtype="boolean"), bad
 
 
 def parse_date(col: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    blank = blank_mask(col)
-    out: list[dt.date | None] = []
-    bad = np.zeros(len(col), bool)
-    for i, (v, b) in enumerate(zip(col.to_numpy(dtype=object), blank)):
-        if b:
-            out.append(None)
-            continue
-        try:
-            out.append(_one_date(v))
-        except ValueError:
-            out.append(None)
-            bad[i] = True
+    """Dates as ``datetime.date`` objects: Excel dates, YYYY-MM-DD, YYYY/M/D, YYYY年M月D日, YYYYMMDD."""
+    values = clean_cells(col)
+    blank = pd.isna(values)
+    native = np.fromiter((isinstance(v, dt.date) for v in values), bool, len(values))
+    text = pd.Series(_texts(np.where(native, None, values)), dtype=object)
+    stamps = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")  # the usual form, parsed in C
+    rest = np.flatnonzero(~blank & ~native & stamps.isna().to_numpy())
+    if len(rest):
+        parts = text.iloc[rest].str.extract(_DATE_RE)
+        ymd = pd.DataFrame({"year": parts[0], "month": parts[1].fillna(parts[3]), "day": parts[2].fillna(parts[4])})
+        stamps.iloc[rest] = pd.to_datetime(ymd.apply(pd.to_numeric), errors="coerce").to_numpy()
+    codes, days = pd.factorize(stamps)  # each distinct date becomes a date object once
+    out = np.where(codes >= 0, np.array(list(days.date) + [None], dtype=object)[codes], None)
+    out[native] = [v.date() if isinstance(v, dt.datetime) else v for v in values[native]]
+    bad = ~blank & ~native & stamps.isna().to_numpy()
     return pd.Series(out, index=col.index, dtype=object), bad
 
 
 def parse_text(col: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    blank = blank_mask(col)
-    text = _text(col)
-    # numbers read from Excel as floats (e.g. codes 510201.0) become their integer text
-    text = text.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
-    return text.where(~pd.Series(blank, index=col.index)).astype(object), np.zeros(len(col), bool)
+    values = _texts(clean_cells(col))
+    bad = np.zeros(len(values), bool)
+    strings = values[~pd.isna(values)]
+    if "\x00" in "".join(strings):  # NUL: not text, and no database takes it
+        bad = np.fromiter((v is not None and "\x00" in v for v in values), bool, len(values))
+        values[bad] = None
+    return pd.Series(values, index=col.index, dtype=object), bad
 
 
 def parse_column(field: Field, col: pd.Series) -> tuple[pd.Series, np.ndarray]:

@@ -8,9 +8,21 @@ Rows are numbered as the user sees them in a spreadsheet (header = row 1).
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import asdict, dataclass, fields
 
 import pandas as pd
+
+from .idnumber import mask
+
+# Anything shaped like a resident ID number is masked wherever it appears in an issue
+# (a header row that is really data, a value in the wrong column, a parser message).
+_ID_SHAPED = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15})(?![\dXx])")
+
+
+def scrub(text: str) -> str:
+    """``text`` with every ID-number-shaped run of digits masked."""
+    return _ID_SHAPED.sub(lambda m: mask(m.group(1)), text)
 
 COLUMNS_ZH = {
     "file": "文件",
@@ -38,6 +50,10 @@ class ImportIssue:
     expected_en: str
     message_zh: str
     message_en: str
+
+    def __post_init__(self) -> None:
+        for name in ("column", "value", "message_zh", "message_en"):
+            object.__setattr__(self, name, scrub(str(getattr(self, name))))
 
     def text(self) -> str:
         where = f"{self.file}"

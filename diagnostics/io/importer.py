@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+import pandas as pd
+from sqlalchemy import Engine
 
-from ..store.schema import schools
-from ..store.writer import WriteSummary, write_import
+from ..store.writer import WriteSummary, write_tables
 from .errors import IssueTable
-from .personal import protect_students
-from .read import read_path
-from .validate import Parsed, check_school_references, no_tables_issue, validate_sheet
+from .read import Sheet
+from .stage import stage
+from .validate import Parsed
 
 
 @dataclass
@@ -43,34 +42,35 @@ class ImportResult:
 
 
 def validate_path(path: Path, engine: Engine | None = None) -> tuple[dict[str, Parsed], IssueTable, bytes]:
-    """Read and validate every table; nothing is written."""
-    sheets, read_issues, raw = read_path(Path(path))
-    issues = list(read_issues)
-    parsed: dict[str, Parsed] = {}
-    for sheet in sheets:
-        p = validate_sheet(sheet, issues)
-        if p is not None:
-            parsed[p.table.name] = p
-    if "students" in parsed:
-        protect_students(parsed["students"], issues)
-    known: set[str] = set()
-    if engine is not None:
-        with engine.connect() as conn:
-            known = set(conn.execute(select(schools.c.school_id)).scalars())
-    check_school_references(parsed, known, issues)
-    if not sheets and not issues:
-        issues.append(no_tables_issue(str(path)))
-    return parsed, IssueTable(issues), raw
+    """Read and validate every table; nothing is written.
+
+    Returns the typed tables (whole, in memory: for big inputs use :func:`import_path`),
+    every issue, and the SHA-256 digest of the raw input.
+    """
+    with stage(Path(path), engine) as staged:
+        parsed: dict[str, Parsed] = {}
+        if staged.schools is not None:
+            source = staged.sources["schools"]
+            parsed["schools"] = Parsed(source.table, staged.schools,
+                                       Sheet(source.file, "", source.table, staged.schools, pd.Series(dtype="int64")))
+        for name in staged.tables:
+            entries = list(staged.store.entries(name))
+            if not entries:
+                continue
+            source = staged.sources[name]
+            frame = pd.concat([f for f, _ in entries], ignore_index=True)
+            rows = pd.concat([r for _, r in entries], ignore_index=True)
+            parsed[name] = Parsed(source.table, frame, Sheet(source.file, "", source.table, frame, rows))
+        return parsed, IssueTable(staged.issues), bytes.fromhex(staged.sha256)
 
 
 def import_path(engine: Engine, path: Path, imported_by: str | None = None,
                 dry_run: bool = False) -> ImportResult:
-    """Validate ``path`` completely; write only when there is no error at all."""
-    parsed, issues, raw = validate_path(path, engine)
-    result = ImportResult(str(path), issues, rows_read=sum(len(p.frame) for p in parsed.values()))
-    if issues:
-        return result
-    frames = {name: p.frame for name, p in parsed.items()}
-    result.summary = write_import(engine, frames, Path(path).name, hashlib.sha256(raw).hexdigest(),
-                                  imported_by=imported_by, dry_run=dry_run)
+    """Validate ``path`` completely; write only when there is no error at all (in one transaction)."""
+    with stage(Path(path), engine) as staged:
+        result = ImportResult(str(path), IssueTable(staged.issues), rows_read=staged.rows)
+        if staged.issues:
+            return result
+        result.summary = write_tables(engine, staged.schools, staged.tables, Path(path).name, staged.sha256,
+                                      imported_by=imported_by, dry_run=dry_run)
     return result

@@ -9,49 +9,72 @@ module only as an HMAC hash; errors show it masked.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 
 from .errors import ImportIssue
-from .idnumber import BAD_FORMAT, MISSING, check, keyed_hash, load_secret, mask
+from .idnumber import BAD_FORMAT, MISSING, check_many, keyed_hashes, load_secret, mask
+from .read import Sheet
 from .validate import Parsed
 
 NOT_ID_SHARE = 0.5  # above this share of malformed cells the column is not an ID column
 
 
-def protect_students(parsed: Parsed, issues: list[ImportIssue]) -> None:
-    """Replace ``id_number`` by ``id_hash``/``id_problem`` in place; fill gender/birth_date."""
+def hash_numbers(numbers: pd.Series, key: bytes) -> pd.Series:
+    """:func:`idnumber.keyed_hash` of each normalised number (each distinct one once); None stays None."""
+    distinct = pd.unique(numbers.dropna().to_numpy(dtype=object))
+    lookup = dict(zip(distinct, keyed_hashes(list(distinct), key)))
+    return numbers.map(lookup).astype(object).where(numbers.notna(), None)
+
+
+@dataclass
+class IdTally:
+    """How many ID cells were filled and malformed, over all pieces of a students table."""
+
+    present: int = 0
+    malformed: int = 0
+    first: tuple[Sheet, int, object] | None = None  # where the first malformed cell is, and its value
+
+    def issue(self) -> ImportIssue | None:
+        """A shape error when the column does not hold ID numbers at all (a mixed-up column)."""
+        if not self.present or self.malformed / self.present <= NOT_ID_SHARE or self.first is None:
+            return None
+        sheet, pos, value = self.first
+        return ImportIssue(sheet.file, sheet.sheet, int(sheet.rows.iloc[pos]), "身份证号(id_number)", mask(value),
+                           "18位身份证号（GB 11643）", "18-character resident ID numbers (GB 11643)",
+                           f"该列 {self.malformed}/{self.present} 个值不是身份证号，可能放错了列",
+                           f"{self.malformed} of {self.present} values are not ID numbers: wrong column?")
+
+
+def protect_students(parsed: Parsed, issues: list[ImportIssue], tally: IdTally | None = None) -> None:
+    """Replace ``id_number`` by ``id_hash``/``id_problem`` in place; fill gender/birth_date.
+
+    With ``tally`` (a table read in pieces) the wrong-column check is left to the caller.
+    """
     frame = parsed.frame
     if "id_number" not in frame:
         return
-    key: bytes | None = None
-    hashes: list[str | None] = []
-    problems: list[str | None] = []
-    genders = frame["gender"].tolist() if "gender" in frame else [None] * len(frame)
-    births = frame["birth_date"].tolist() if "birth_date" in frame else [None] * len(frame)
-    out_gender, out_birth = [], []
-    for raw, gender, born in zip(frame["id_number"].tolist(), genders, births):
-        gender = gender if isinstance(gender, str) else None
-        born = born if born is not None and born == born else None
-        number, outcome = check(raw, gender, born)
-        problems.append(outcome.problem)
-        if number is not None and outcome.problem not in (BAD_FORMAT, MISSING):
-            key = key or load_secret()
-            hashes.append(keyed_hash(number, key))
-        else:
-            hashes.append(None)
-        out_gender.append(gender or outcome.gender)
-        out_birth.append(born or outcome.birth_date)
-    present = frame["id_number"].notna().sum()
-    malformed = sum(p == BAD_FORMAT for p in problems)
-    if present and malformed / present > NOT_ID_SHARE:
-        sample = next(v for v, p in zip(frame["id_number"], problems) if p == BAD_FORMAT)
-        src = parsed.source
-        issues.append(ImportIssue(src.file, src.sheet, None, "身份证号(id_number)", mask(sample),
-                                  "18位身份证号（GB 11643）", "18-character resident ID numbers (GB 11643)",
-                                  f"该列 {malformed}/{present} 个值不是身份证号，可能放错了列",
-                                  f"{malformed} of {present} values are not ID numbers: wrong column?"))
-    frame.drop(columns=["id_number"], inplace=True)
-    frame["id_hash"] = pd.Series(hashes, index=frame.index, dtype=object)
-    frame["id_problem"] = pd.Series(problems, index=frame.index, dtype=object)
-    frame["gender"] = pd.Series(out_gender, index=frame.index, dtype=object)
-    frame["birth_date"] = pd.Series(out_birth, index=frame.index, dtype=object)
+    given_gender = frame["gender"] if "gender" in frame else None
+    given_birth = frame["birth_date"] if "birth_date" in frame else None
+    checked = check_many(frame["id_number"], given_gender, given_birth)
+    problems = checked["problem"]
+    hashable = checked["number"].where(~problems.isin([BAD_FORMAT, MISSING]), None)
+    hashes = hash_numbers(hashable, load_secret()) if hashable.notna().any() else hashable
+    malformed = np.flatnonzero((problems == BAD_FORMAT).to_numpy(dtype=bool))
+    own = tally is None
+    tally = tally or IdTally()
+    tally.present += int((problems != MISSING).sum())
+    tally.malformed += len(malformed)
+    if tally.first is None and len(malformed):
+        tally.first = (parsed.source, int(malformed[0]), frame["id_number"].iloc[malformed[0]])
+    if own and (issue := tally.issue()):
+        issues.append(issue)
+    del frame["id_number"]
+    frame["id_hash"] = hashes
+    frame["id_problem"] = problems
+    gender = given_gender.astype(object) if given_gender is not None else None
+    birth = given_birth.astype(object) if given_birth is not None else None
+    frame["gender"] = checked["gender"] if gender is None else gender.where(gender.notna(), checked["gender"])
+    frame["birth_date"] = checked["birth_date"] if birth is None else birth.where(birth.notna(), checked["birth_date"])

@@ -14,10 +14,14 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ..contract import CODE, FLOAT, INT, Field, Table
+from ..contract import CODE, FLOAT, INT, STR, Field, Table
+from ..store.schema import KEY_LENGTH
 from .coerce import parse_column
 from .errors import ImportIssue, file_issue
+from .idnumber import check_many
 from .read import Sheet
+
+MAX_CELL_ISSUES = 1000  # per column and rule; the rest are counted in the summary line
 
 _DTYPES = {"int": "Int64", "float": "Float64", "year": "Int64", "bool": "boolean"}
 
@@ -31,7 +35,7 @@ class Parsed:
     source: Sheet
 
 
-def _schema(table: Table, present: set[str]) -> pa.DataFrameSchema:
+def _schema(table: Table, present: set[str], check_keys: bool) -> pa.DataFrameSchema:
     columns = {}
     for f in table.fields:
         if f.name not in present:
@@ -45,6 +49,8 @@ def _schema(table: Table, present: set[str]) -> pa.DataFrameSchema:
         if f.kind == CODE:
             checks.append(pa.Check.isin(list(f.codes or ()), error="codes"))
         columns[f.name] = pa.Column(_DTYPES.get(f.kind), checks, nullable=f.nullable, coerce=False)
+    if not check_keys:
+        return pa.DataFrameSchema(columns)
     return pa.DataFrameSchema(columns, unique=list(table.key), report_duplicates="all")
 
 
@@ -60,43 +66,51 @@ def _cell_issue(sheet: Sheet, pos: int, field: Field, value: object, msg_zh: str
                        msg_zh, msg_en)
 
 
-def _translate(sheet: Sheet, raw: pd.DataFrame, cases: pd.DataFrame, skip: set[tuple[int, str]],
+_CHECK_MESSAGES = {
+    "not_nullable": ("必填项为空", "required value is empty"),
+    "min": ("数值不能小于下限", "value below its minimum"),
+    "max": ("数值超过上限", "value above its maximum"),
+    "codes": ("不是允许的代码", "not an allowed code"),
+}
+
+
+def _translate(sheet: Sheet, raw: pd.DataFrame, cases: pd.DataFrame, skip: dict[str, set[int]],
                issues: list[ImportIssue]) -> None:
+    """Pandera's failure cases as located issues (cells that failed parsing are not repeated)."""
     table = sheet.table
-    key_label = "、".join(table.key)
-    for case in cases.itertuples(index=False):
-        if case.index is None or pd.isna(case.index):
-            continue
-        pos, col, check = int(case.index), str(case.column), str(case.check)
-        if (pos, col) in skip:
+    cases = cases[cases["index"].notna()]
+    for (col, check), group in cases.groupby(["column", "check"], sort=False):
+        col, check = str(col), str(check)
+        if col not in table.field_names:
             continue
         field = table.field(col)
-        value = raw[col].iloc[pos] if col in raw else case.failure_case
-        if check == "not_nullable":
-            issues.append(_cell_issue(sheet, pos, field, value, "必填项为空", "required value is empty"))
-        elif check == "min":
-            issues.append(_cell_issue(sheet, pos, field, value, "数值不能小于下限", "value below its minimum"))
-        elif check == "max":
-            issues.append(_cell_issue(sheet, pos, field, value, "数值超过上限", "value above its maximum"))
-        elif check == "codes":
-            issues.append(_cell_issue(sheet, pos, field, value, "不是允许的代码", "not an allowed code"))
-        elif "uniqueness" in check:
-            if col != table.key[-1]:
-                continue  # one issue per duplicated row, on the last key column
-            issues.append(_cell_issue(sheet, pos, field, value, f"主键（{key_label}）重复",
-                                      f"duplicate key ({', '.join(table.key)})",
-                                      "每行的主键唯一", "a unique key per row"))
-        else:
-            issues.append(_cell_issue(sheet, pos, field, value, f"检查“{check}”未通过", f"check '{check}' failed"))
+        if "uniqueness" in check and col != table.key[-1]:
+            continue  # one issue per duplicated row, on the last key column
+        msg = _CHECK_MESSAGES.get(check, (f"检查“{check}”未通过", f"check '{check}' failed"))
+        positions = sorted({int(i) for i in group["index"]} - skip.get(col, set()))
+        for pos in positions[:MAX_CELL_ISSUES]:
+            value = raw[col].iloc[pos] if col in raw else None
+            issues.append(duplicate_key_issue(sheet, pos, value) if "uniqueness" in check
+                          else _cell_issue(sheet, pos, field, value, *msg))
+        _more(sheet, field, len(positions), issues)
 
 
-def validate_sheet(sheet: Sheet, issues: list[ImportIssue]) -> Parsed | None:
-    """Parse and check one sheet; append issues; return the typed frame when clean."""
+def validate_sheet(sheet: Sheet, issues: list[ImportIssue], check_keys: bool = True) -> Parsed | None:
+    """Parse and check one sheet; append issues; return the typed frame when clean.
+
+    ``check_keys=False`` leaves key uniqueness to the caller (a table read in pieces).
+    """
+    frame, ok = check_sheet(sheet, issues, check_keys)
+    return Parsed(sheet.table, frame, sheet) if ok else None
+
+
+def check_sheet(sheet: Sheet, issues: list[ImportIssue], check_keys: bool = True) -> tuple[pd.DataFrame, bool]:
+    """Parse and check one sheet: the typed frame (cells that failed are missing) and whether it is clean."""
     table = sheet.table
     raw = sheet.frame
     before = len(issues)
     typed: dict[str, pd.Series] = {}
-    skip: set[tuple[int, str]] = set()
+    skip: dict[str, set[int]] = {}
     for f in table.fields:
         if f.name not in raw:
             if f.default is not None:
@@ -108,33 +122,60 @@ def validate_sheet(sheet: Sheet, issues: list[ImportIssue]) -> Parsed | None:
         if f.default is not None:
             values = values.where(values.notna(), f.default)
         typed[f.name] = values
-        for pos in np.flatnonzero(bad)[:1000]:
-            skip.add((int(pos), f.name))
-            issues.append(_cell_issue(sheet, int(pos), f, raw[f.name].iloc[pos],
-                                      f"无法识别为{f.expected_zh().split('，')[0]}",
-                                      f"not a valid {f.expected_en().split(',')[0]}"))
+        skip[f.name] = set(np.flatnonzero(bad).tolist())
+        _flag(sheet, f, bad, issues, f"无法识别为{f.expected_zh().split('，')[0]}",
+              f"not a valid {f.expected_en().split(',')[0]}", f.expected_zh(), f.expected_en())
     frame = pd.DataFrame(typed)
+    present = set(raw.columns) | {f.name for f in table.fields if f.default is not None}
     try:
-        _schema(table, set(raw.columns) | {f.name for f in table.fields if f.default is not None}).validate(
-            frame, lazy=True)
+        _schema(table, present, check_keys).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         _translate(sheet, raw, exc.failure_cases, skip, issues)
     _row_rules(sheet, frame, issues)
-    if len(issues) > before:
-        return None
-    return Parsed(table, frame, sheet)
+    return frame, len(issues) == before
+
+
+def _flag(sheet: Sheet, field: Field, mask: np.ndarray, issues: list[ImportIssue], msg_zh: str, msg_en: str,
+          expected_zh: str, expected_en: str) -> None:
+    """One issue per flagged row of one column (up to :data:`MAX_CELL_ISSUES`)."""
+    raw = sheet.frame[field.name]
+    flagged = np.flatnonzero(mask)
+    for pos in flagged[:MAX_CELL_ISSUES]:
+        issues.append(_cell_issue(sheet, int(pos), field, raw.iloc[pos], msg_zh, msg_en, expected_zh, expected_en))
+    _more(sheet, field, len(flagged), issues)
+
+
+def _more(sheet: Sheet, field: Field, count: int, issues: list[ImportIssue]) -> None:
+    """A closing line when a column has more problems of one kind than are listed."""
+    if count > MAX_CELL_ISSUES:
+        more = count - MAX_CELL_ISSUES
+        issues.append(file_issue(sheet.file, f"该列另有 {more} 个同类问题未逐一列出",
+                                 f"{more} more problems of this kind in this column are not listed",
+                                 field.expected_zh(), field.expected_en(), sheet.sheet, f"{field.zh}({field.name})"))
 
 
 def _row_rules(sheet: Sheet, frame: pd.DataFrame, issues: list[ImportIssue]) -> None:
-    """Rules that are about shape, not plausibility: a share can never exceed 1."""
-    if sheet.table.name == "surveys" and {"satisfied", "respondents"} <= set(frame.columns):
+    """Rules about shape, not plausibility: a share never exceeds 1; keys fit and are not personal data."""
+    table = sheet.table
+    if table.name == "surveys" and {"satisfied", "respondents"} <= set(frame.columns):
         over = (frame["satisfied"] > frame["respondents"]).fillna(False).to_numpy(dtype=bool)
-        field = sheet.table.field("satisfied")
-        for pos in np.flatnonzero(over)[:1000]:
-            issues.append(_cell_issue(sheet, int(pos), field, sheet.frame["satisfied"].iloc[pos],
-                                      "满意人数多于有效样本（满意率大于1）",
-                                      "more satisfied than respondents (a share above 1)",
-                                      "不大于有效样本数", "at most the number of respondents"))
+        _flag(sheet, table.field("satisfied"), over, issues, "满意人数多于有效样本（满意率大于1）",
+              "more satisfied than respondents (a share above 1)", "不大于有效样本数", "at most the number of respondents")
+    for name in table.key:
+        field = table.field(name)
+        if field.kind != STR or name not in sheet.frame:
+            continue
+        text = frame[name].where(frame[name].notna(), "").astype(str)
+        _flag(sheet, field, (text.str.len() > KEY_LENGTH).to_numpy(dtype=bool), issues,
+              f"代码过长（超过{KEY_LENGTH}个字符）", f"code too long (more than {KEY_LENGTH} characters)",
+              f"不超过{KEY_LENGTH}个字符", f"at most {KEY_LENGTH} characters")
+        shaped = text.str.fullmatch(r"\d{15}|\d{17}[\dXx]").to_numpy(dtype=bool)
+        if shaped.any():
+            is_id = np.zeros(len(text), bool)
+            is_id[shaped] = check_many(text[shaped])["problem"].isna().to_numpy(dtype=bool)
+            _flag(sheet, field, is_id, issues, "编号是身份证号：身份证号不得以明文作为编号",
+                  "the key is a resident ID number, which must never be stored in clear",
+                  "学校内部编号（如学号、工号），不用身份证号", "a school-internal key (e.g. student number), not the ID number")
 
 
 def check_school_references(parsed: dict[str, Parsed], known: set[str], issues: list[ImportIssue]) -> None:
@@ -143,17 +184,24 @@ def check_school_references(parsed: dict[str, Parsed], known: set[str], issues: 
     if "schools" in parsed:
         schools |= set(parsed["schools"].frame["school_id"].dropna())
     for name, p in parsed.items():
-        if name == "schools":
-            continue
-        unknown = ~p.frame["school_id"].isin(schools)
-        if not unknown.any():
-            continue
-        field = p.table.field("school_id")
-        for pos in np.flatnonzero(unknown.to_numpy())[:200]:
-            issues.append(_cell_issue(p.source, int(pos), field, p.frame["school_id"].iloc[pos],
-                                      "学校代码不在学校表中", "school id not in the schools table",
-                                      "学校表（本次导入或已入库）中的学校代码",
-                                      "a school id of the schools table (this input or the store)"))
+        if name != "schools":
+            check_school_refs(p.source, p.frame, schools, issues)
+
+
+def check_school_refs(sheet: Sheet, frame: pd.DataFrame, schools: set[str], issues: list[ImportIssue]) -> None:
+    """Rows of one (piece of a) table naming a school that is not in ``schools``."""
+    unknown = (frame["school_id"].notna() & ~frame["school_id"].isin(schools)).to_numpy(dtype=bool)
+    if unknown.any():
+        _flag(sheet, sheet.table.field("school_id"), unknown, issues, "学校代码不在学校表中",
+              "school id not in the schools table", "学校表（本次导入或已入库）中的学校代码",
+              "a school id of the schools table (this input or the store)")
+
+
+def duplicate_key_issue(sheet: Sheet, pos: int, value: object) -> ImportIssue:
+    """A row whose key another row of the table (maybe in another piece) also has."""
+    table = sheet.table
+    return _cell_issue(sheet, pos, table.field(table.key[-1]), value, f"主键（{'、'.join(table.key)}）重复",
+                       f"duplicate key ({', '.join(table.key)})", "每行的主键唯一", "a unique key per row")
 
 
 def no_tables_issue(name: str) -> ImportIssue:

@@ -73,6 +73,9 @@ def target_rows(province: Province, school: int, values: pd.DataFrame, programs:
             rows.append((year, "enrolment_fulfilment_rate", _round(reached - 0.02, 0.01, up=False), "教务处",
                          "专业建设目标", p["program_code"]))
     out = pd.DataFrame(rows, columns=["year", "indicator_id", "target", "set_by", "note", "program_code"])
+    # targets are written in the indicator's own unit: the rate indicators are in percent (indicators/*.yaml)
+    rate = out["indicator_id"].isin(RATES)
+    out.loc[rate, "target"] = (out.loc[rate, "target"] * 100).round(4)
     out.insert(0, "school_id", sid)
     out["teacher_key"] = ""
     return out

@@ -79,6 +79,8 @@ schools = Table(
     Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
 )
 
+KEY_LENGTH = 64  # longest text a key column (school_id, student_key, …) holds
+
 _SQL_TYPES = {STR: Text, CODE: String(16), INT: BigInteger, FLOAT: Float, BOOL: Boolean,
               DATE: Date, YEAR: Integer}
 
@@ -87,7 +89,7 @@ def _columns(field: CField, in_key: bool) -> list[Column]:
     if field.kind == IDNUMBER:
         return [Column("id_hash", String(64), nullable=True, index=True),
                 Column("id_problem", String(32), nullable=True)]
-    sql_type = String(64) if in_key else _SQL_TYPES[field.kind]
+    sql_type = String(KEY_LENGTH) if in_key and field.kind in (STR, CODE) else _SQL_TYPES[field.kind]
     return [Column(field.name, sql_type, nullable=not in_key and field.nullable)]
 
 
@@ -112,3 +114,8 @@ def stored_columns(table_name: str) -> list[str]:
     if table_name == "schools":
         return [c.name for c in schools.columns if c.name != "batch_id"]
     return [c.name for c in DATA_TABLES[table_name].columns if c.name != "version_id"]
+
+
+from . import results_schema  # noqa: E402,F401,I001  (compute runs and indicator values, migration 0002)
+from . import workflow_schema  # noqa: E402,F401  (users, tasks, reviews, audit: complete the metadata)
+from . import flags_schema  # noqa: E402,F401  (warning flags and chosen peer groups, migration 0004)

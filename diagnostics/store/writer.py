@@ -13,13 +13,14 @@ import datetime as dt
 import getpass
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, Integer, insert, literal, select, update
+from sqlalchemy import Connection, Date, Engine, Integer, Table, insert, literal, select, update
 
+from .content import group_hashes
 from .schema import DATA_TABLES, data_versions, import_batches, schools, stored_columns
 
 
@@ -49,22 +50,28 @@ class WriteSummary:
         return "\n".join(lines)
 
 
+INSERT_CHUNK = 50_000  # rows converted to Python values and sent per bulk insert
+SQLITE_CACHE_KIB = 256 * 1024
+
+
+def _column_values(frame: pd.DataFrame, column: str) -> list:
+    """One column as plain Python values, missing as None."""
+    if column not in frame:
+        return [None] * len(frame)
+    col = frame[column]
+    obj = col.astype(object)
+    values = obj.where(obj.notna(), None).tolist()
+    if col.dtype == object:
+        values = [v.item() if isinstance(v, np.generic) else v for v in values]
+    return values
+
+
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     """Rows as dicts of plain Python values, missing as None."""
-    out = {}
-    for c in columns:
-        col = frame[c] if c in frame else pd.Series([None] * len(frame), index=frame.index)
-        values = col.astype(object).to_numpy()
-        mask = pd.isna(col).to_numpy()
-        values = np.where(mask, None, values)
-        out[c] = [v.item() if isinstance(v, np.generic) else v for v in values]
-    return [dict(zip(columns, row)) for row in zip(*(out[c] for c in columns))] if columns else []
-
-
-def _digest(frame: pd.DataFrame, columns: list[str], key: Iterable[str]) -> str:
-    canon = frame.reindex(columns=columns).sort_values(list(key), kind="stable")
-    text = canon.astype(object).where(canon.notna(), "").astype(str).to_csv(index=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    if not columns:
+        return []
+    values = [_column_values(frame, c) for c in columns]
+    return [dict(zip(columns, row)) for row in zip(*values)]
 
 
 def _current_versions(conn: Connection, keys: set[tuple[str, int]]) -> dict[tuple[str, int], dict]:
@@ -79,59 +86,90 @@ def _current_versions(conn: Connection, keys: set[tuple[str, int]]) -> dict[tupl
     return out
 
 
+def _importer_name(imported_by: str | None) -> str:
+    if imported_by:
+        return imported_by
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in some containers
+        return "unknown"
+
+
+@dataclass
+class TableInput:
+    """One table of an import: the content hash of each school-year and the typed rows, in chunks."""
+
+    name: str
+    hashes: dict[tuple[str, int], str]
+    chunks: Callable[[], Iterable[pd.DataFrame]]  # may be called once per write
+    rows: int
+
+
+def table_input(name: str, frame: pd.DataFrame) -> TableInput:
+    """A whole in-memory table as a :class:`TableInput`."""
+    return TableInput(name, group_hashes(frame, stored_columns(name)), lambda: [frame], len(frame))
+
+
 def write_import(engine: Engine, frames: dict[str, pd.DataFrame], source_name: str, source_sha256: str,
                  imported_by: str | None = None, dry_run: bool = False) -> WriteSummary:
     """Write typed, validated frames (``id_number`` already replaced) in one transaction."""
-    from ..contract import BY_NAME
+    tables = {name: table_input(name, f) for name, f in frames.items() if name != "schools"}
+    return write_tables(engine, frames.get("schools"), tables, source_name, source_sha256, imported_by, dry_run)
 
+
+def write_tables(engine: Engine, schools_frame: pd.DataFrame | None, tables: dict[str, TableInput],
+                 source_name: str, source_sha256: str, imported_by: str | None = None,
+                 dry_run: bool = False) -> WriteSummary:
+    """Write validated tables given chunk by chunk, in one transaction (the streaming form of :func:`write_import`)."""
     summary = WriteSummary()
-    year_frames = {t: f for t, f in frames.items() if t != "schools"}
-    groups: dict[tuple[str, int], dict[str, pd.DataFrame]] = {}
-    for name, frame in year_frames.items():
-        for (school, year), part in frame.groupby(["school_id", "year"], sort=True):
-            groups.setdefault((str(school), int(year)), {})[name] = part
+    groups: dict[tuple[str, int], dict[str, str]] = {}  # school-year -> {table: hash}
+    for name, t in tables.items():
+        for k, h in t.hashes.items():
+            groups.setdefault(k, {})[name] = h
     now = dt.datetime.now(dt.UTC)
+    counts = {t.name: t.rows for t in tables.values()}
+    if schools_frame is not None:
+        counts = {"schools": len(schools_frame), **counts}
     with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")  # index pages of big imports
         batch_id = None
 
         def batch() -> int:
             nonlocal batch_id
             if batch_id is None:
-                counts = {t: int(len(f)) for t, f in frames.items()}
                 batch_id = conn.execute(insert(import_batches).values(
-                    imported_by=imported_by or getpass.getuser(), imported_at=now, source_name=source_name,
+                    imported_by=_importer_name(imported_by), imported_at=now, source_name=source_name,
                     source_sha256=source_sha256, row_counts=json.dumps(counts), versions_created=0,
                 ).returning(import_batches.c.id)).scalar_one()
             return batch_id
 
-        if "schools" in frames:
-            _write_schools(conn, frames["schools"], summary, batch)
+        if schools_frame is not None:
+            _write_schools(conn, schools_frame, summary, batch)
         current = _current_versions(conn, set(groups))
-        for (school, year), tables in groups.items():
-            hashes = {name: _digest(f, stored_columns(name), BY_NAME[name].key) for name, f in tables.items()}
-            prev = current.get((school, year))
+        new: dict[tuple[str, int], dict] = {}  # school-year -> the new data_versions row
+        for k in sorted(groups):
+            hashes, prev = groups[k], current.get(k)
             prev_hashes = json.loads(prev["table_hashes"]) if prev else {}
             if prev and all(prev_hashes.get(n) == h for n, h in hashes.items()):
-                summary.unchanged.append((school, year))
+                summary.unchanged.append(k)
                 continue
-            merged = {**prev_hashes, **hashes}
-            version_no = (prev["version_no"] + 1) if prev else 1
-            if prev:
-                conn.execute(update(data_versions).where(data_versions.c.id == prev["id"]).values(is_current=False))
-            vid = conn.execute(insert(data_versions).values(
-                school_id=school, year=year, version_no=version_no, batch_id=batch(),
-                content_sha256=hashlib.sha256(json.dumps(merged, sort_keys=True).encode()).hexdigest(),
-                table_hashes=json.dumps(merged, sort_keys=True), is_current=True, created_at=now,
-            ).returning(data_versions.c.id)).scalar_one()
-            for name, frame in tables.items():
-                rows = _records(frame, stored_columns(name))
-                for r in rows:
-                    r["version_id"] = vid
-                conn.execute(insert(DATA_TABLES[name]), rows)
-                summary.rows[name] = summary.rows.get(name, 0) + len(rows)
-            if prev:
-                _carry_forward(conn, prev["id"], vid, set(prev_hashes) - set(hashes))
-            summary.new_versions.append((school, year, version_no))
+            merged = json.dumps({**prev_hashes, **hashes}, sort_keys=True)
+            new[k] = dict(school_id=k[0], year=k[1], version_no=(prev["version_no"] + 1) if prev else 1,
+                          batch_id=batch(), content_sha256=hashlib.sha256(merged.encode()).hexdigest(),
+                          table_hashes=merged, is_current=True, created_at=now)
+            summary.new_versions.append((k[0], k[1], new[k]["version_no"]))
+        if new:
+            vids = _new_versions(conn, new, [current[k]["id"] for k in new if k in current], batch_id)
+            for name, t in tables.items():
+                inserted = sum(_insert_rows(conn, name, chunk, vids) for chunk in t.chunks())
+                if inserted:
+                    summary.rows[name] = inserted
+            for k in new:
+                prev = current.get(k)
+                if prev:
+                    carried = set(json.loads(prev["table_hashes"])) - set(groups[k])
+                    _carry_forward(conn, prev["id"], vids[k], carried)
         if batch_id is not None:
             conn.execute(update(import_batches).where(import_batches.c.id == batch_id)
                          .values(versions_created=len(summary.new_versions)))
@@ -140,6 +178,56 @@ def write_import(engine: Engine, frames: dict[str, pd.DataFrame], source_name: s
             conn.rollback()
             summary.batch_id = None
     return summary
+
+
+def _new_versions(conn: Connection, new: dict[tuple[str, int], dict], old_ids: list[int],
+                  batch_id: int | None) -> dict[tuple[str, int], int]:
+    """Retire the previous versions, insert the new ones; their ids by school-year."""
+    for i in range(0, len(old_ids), 500):
+        conn.execute(update(data_versions).where(data_versions.c.id.in_(old_ids[i:i + 500]))
+                     .values(is_current=False))
+    conn.execute(insert(data_versions), list(new.values()))
+    rows = conn.execute(select(data_versions.c.id, data_versions.c.school_id, data_versions.c.year)
+                        .where(data_versions.c.batch_id == batch_id, data_versions.c.is_current.is_(True)))
+    return {(r.school_id, r.year): r.id for r in rows if (r.school_id, r.year) in new}
+
+
+def _insert_rows(conn: Connection, name: str, frame: pd.DataFrame, vids: dict[tuple[str, int], int]) -> int:
+    """Insert the rows of one chunk that belong to a new school-year version."""
+    if len(frame) == 0:
+        return 0
+    keys = pd.MultiIndex.from_arrays([frame["school_id"].astype(str), frame["year"].astype("int64")])
+    version = pd.Series(vids, dtype="float64").reindex(keys).to_numpy()  # NaN: an unchanged school-year
+    keep = ~np.isnan(version)
+    if not keep.any():
+        return 0
+    rows = frame.loc[keep].assign(version_id=version[keep].astype(np.int64))
+    columns = ["version_id", *stored_columns(name)]
+    for start in range(0, len(rows), INSERT_CHUNK):
+        _bulk_insert(conn, DATA_TABLES[name], columns, rows.iloc[start:start + INSERT_CHUNK])
+    return len(rows)
+
+
+def _bulk_insert(conn: Connection, table: Table, columns: list[str], frame: pd.DataFrame) -> None:
+    """Insert rows the fastest way the back end offers (COPY on PostgreSQL, raw executemany on SQLite)."""
+    dialect = conn.dialect
+    values = [_column_values(frame, c) for c in columns]
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        quote = dialect.identifier_preparer.quote
+        sql = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in zip(*values):
+                copy.write_row(row)
+    elif dialect.name == "sqlite":
+        for i, c in enumerate(columns):
+            if isinstance(table.c[c].type, Date):  # stored as ISO text, as SQLAlchemy does on SQLite
+                iso: dict[object, str] = {}  # birth dates repeat: format each once
+                values[i] = [None if v is None else iso[v] if v in iso else iso.setdefault(v, v.isoformat())
+                             for v in values[i]]
+        sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        conn.exec_driver_sql(sql, list(zip(*values)))
+    else:
+        conn.execute(insert(table), [dict(zip(columns, row)) for row in zip(*values)])
 
 
 def _carry_forward(conn: Connection, old_vid: int, new_vid: int, table_names: set[str]) -> None:

@@ -1,0 +1,208 @@
+"""Import benchmark: rows/s and peak memory for one school's workbook and a province folder.
+
+    .venv/bin/python benchmarks/import_bench.py                 # 30-school sample province
+    .venv/bin/python benchmarks/import_bench.py --schools 300   # a 300-school province
+    .venv/bin/python benchmarks/import_bench.py --db postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+Data: ``diagnostics.sample.generate`` when that module is available, otherwise
+the tiny test data set multiplied (said so in the output).  Each import runs
+in a child process into an empty store, so its peak memory (VmHWM) is its own;
+times are wall clock and CPU.  (a) must validate and store in ≤ 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+ONE_SCHOOL_LIMIT_S = 5.0
+
+
+# ------------------------------------------------------------------ data
+
+def make_province(out: Path, schools: int, seed: int) -> str:
+    """Write a province folder; return where the data came from."""
+    if importlib.util.find_spec("diagnostics.sample") is not None:
+        from diagnostics.sample import generate
+
+        generate(out, schools=schools, years=5, seed=seed)
+        key = out / "answer_key.csv"
+        if key.exists():  # not a table: hide it from the importer (files starting with _ are skipped)
+            key.rename(out / "_answer_key.csv")
+        return f"diagnostics.sample.generate(schools={schools}, years=5, seed={seed})"
+    return _multiplied_tiny(out, schools)
+
+
+def _multiplied_tiny(out: Path, schools: int) -> str:
+    sys.path.insert(0, str(ROOT / "tests"))
+    import pandas as pd
+    from tiny_data import write_tiny
+
+    tiny = write_tiny(out / "_tiny")
+    for csv in tiny.glob("*.csv"):
+        frame = pd.read_csv(csv, dtype=str)
+        copies = [frame.assign(school_id=frame["school_id"] + f"-{i:03d}") for i in range((schools + 1) // 2)]
+        pd.concat(copies).to_csv(out / csv.name, index=False)
+    return f"NOTE: diagnostics.sample not available: the tiny data set multiplied to {schools} schools"
+
+
+def one_school_workbook(province: Path, out: Path, which: str) -> tuple[Path, str]:
+    """A school's tables (all years) as one workbook, one sheet per table, as a school would send it.
+
+    ``which`` is ``median`` (by student rows) or ``largest``.
+    """
+    import pandas as pd
+
+    sizes = pd.read_csv(province / "students.csv", dtype=str, usecols=["school_id"])["school_id"].value_counts()
+    school = sizes.index[0] if which == "largest" else sizes.index[len(sizes) // 2]
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        for path in sorted(province.glob("*.csv")):
+            if path.name.startswith("_"):
+                continue
+            parts = [chunk[chunk["school_id"] == school]
+                     for chunk in pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=200_000)]
+            pd.concat(parts).to_excel(writer, sheet_name=path.stem, index=False)
+    return out, school
+
+
+# ------------------------------------------------------------------ one measured import (child process)
+
+def child(path: Path, url: str) -> dict:
+    """Import ``path`` into the store at ``url``; timings per table and peak memory."""
+    from diagnostics.io import importer, stage
+    from diagnostics.store import init_db, make_engine, writer
+
+    per_table: dict[str, float] = {}
+
+    def timed(module, name: str, table_of) -> None:  # noqa: ANN001
+        original = getattr(module, name)
+
+        def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                table = table_of(*args)
+                per_table[table] = per_table.get(table, 0.0) + time.perf_counter() - started
+
+        setattr(module, name, wrapper)
+
+    timed(stage, "_stage_table", lambda source, *_: source.table.name)
+    timed(writer, "_insert_rows", lambda conn, name, *_: name)
+    engine = make_engine(url)
+    init_db(engine)
+    started, cpu = time.perf_counter(), time.process_time()
+    result = importer.import_path(engine, path)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if not result.ok:
+        raise SystemExit(result.to_text()[:3000])
+    counts = json.loads(_batch_counts(engine))
+    return {"seconds": elapsed, "cpu": cpu, "rows": result.rows_read, "per_table": per_table, "counts": counts,
+            "peak_mib": peak_mib()}
+
+
+def peak_mib() -> float:
+    """This process's peak resident memory.  VmHWM, not ru_maxrss: a child forked from a big parent
+    inherits the parent's ru_maxrss across exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _batch_counts(engine) -> str:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from diagnostics.store.schema import import_batches
+
+    with engine.connect() as conn:
+        return conn.execute(select(import_batches.c.row_counts)).scalar_one()
+
+
+def measure(path: Path, url: str) -> dict:
+    run = subprocess.run([sys.executable, __file__, "--child", str(path), "--db", url],
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if run.returncode != 0:
+        raise SystemExit(f"import of {path} failed:\n{run.stdout[-3000:]}{run.stderr[-3000:]}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def fresh_store(url: str | None, workdir: Path, name: str) -> str:
+    if url is None:
+        return f"sqlite:///{workdir / (name + '.db')}"
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    db = f"zhengai_bench_{os.getpid()}_{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{db}"'))
+    admin.dispose()
+    return url.rsplit("/", 1)[0] + "/" + db
+
+
+def report(title: str, m: dict, per_table: bool) -> None:
+    print(f"{title}: {m['rows']:,} rows in {m['seconds']:.2f} s (CPU {m['cpu']:.2f} s) = "
+          f"{m['rows'] / m['seconds']:,.0f} rows/s; peak memory {m['peak_mib']:,.0f} MiB")
+    if per_table:
+        for name, seconds in sorted(m["per_table"].items(), key=lambda kv: -kv[1]):
+            rows = m["counts"].get(name, 0)
+            print(f"    {name:12s} {rows:>10,} rows  {seconds:7.2f} s  {rows / max(seconds, 1e-9):>12,.0f} rows/s")
+
+
+def verdict(m: dict) -> str:
+    if m["seconds"] <= ONE_SCHOOL_LIMIT_S:
+        return "OK"
+    if m["cpu"] <= ONE_SCHOOL_LIMIT_S:
+        return (f"over in wall time but within in CPU time: the machine is shared "
+                f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+    return "TOO SLOW"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--schools", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--db", default=None, help="PostgreSQL server URL (a fresh database is made); default SQLite")
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.db)))
+        return
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="zhengai-bench-"))
+    os.environ.setdefault("ZHENGAI_HOME", str(workdir / "home"))
+    province = workdir / f"province-{args.schools}"
+    started = time.perf_counter()
+    if (province / "schools.csv").exists():  # a --workdir used before: the same data again
+        origin = f"{province} (made before)"
+    else:
+        origin = make_province(province, args.schools, args.seed)
+    size = sum(p.stat().st_size for p in province.glob("*.csv") if not p.name.startswith("_"))
+    print(f"data: {origin}; {size / 2**20:,.1f} MiB of CSV, made in {time.perf_counter() - started:.1f} s")
+    for which in ("median", "largest"):
+        book, school = one_school_workbook(province, workdir / f"school-{which}.xlsx", which)
+        one = measure(book, fresh_store(args.db, workdir, which))
+        report(f"(a) one school's workbook, the {which} school ({school}, 5 years, "
+               f"{book.stat().st_size / 2**20:.1f} MiB)", one, per_table=which == "largest")
+        print(f"    validate and store ≤ {ONE_SCHOOL_LIMIT_S:.0f} s: {verdict(one)}")
+    whole = measure(province, fresh_store(args.db, workdir, "province"))
+    report(f"(b) province folder ({args.schools} schools)", whole, per_table=True)
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; workdir {workdir}")
+
+
+if __name__ == "__main__":
+    main()
