@@ -34,4 +34,7 @@ echo "== installing zhengai$extra into .venv"
 .venv/bin/python -m pip check >/dev/null || { .venv/bin/python -m pip check; exit 1; }
 # matplotlib caches its font list: make it see fonts installed after its first run
 rm -rf "${MPLCONFIGDIR:-$HOME/.cache/matplotlib}"/fontlist-*.json 2>/dev/null || true
+# the PDF reports embed a TrueType subset of Noto Sans CJK SC: build it once now, not on the first report
+.venv/bin/python -c "from diagnostics.reports.fonts import pdf_fonts; pdf_fonts()" \
+  || { echo "FAIL: could not prepare the CJK font for PDF reports" >&2; exit 1; }
 echo "== set-up done"

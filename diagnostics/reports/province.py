@@ -1,0 +1,212 @@
+"""``gather_province``: the province overview of a year (全省职业教育质量报告) in one plain structure.
+
+Distributions of the key indicators by level and by city, schools by card status and by traffic
+light, the most frequent warnings, the trend of the province medians, and a ranking with rank
+intervals (:mod:`.ranking`).  Peers are always schools of the same level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+
+from ..charts import STATUS
+from ..engine import cards, thresholds
+from ..warnings.rollup import school_lights
+from .fmt import METHOD_LABELS, format_value, is_missing, numeral, unit_label
+from .layout import Layout, load_layout
+from .model import Heading, Provenance
+from .problems import lights
+from .ranking import rank_schools
+from .source import ReportSource
+
+LEVELS = ("高职", "中职")
+
+
+@dataclass(frozen=True)
+class GroupStats:
+    group: str
+    n: int
+    p25: str
+    median: str
+    p75: str
+    qualified_share: str  # share of schools meeting 合格 ('—' without a standard)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    indicator_id: str
+    name: str
+    unit: str
+    by_level: tuple[GroupStats, ...]
+    by_city: tuple[tuple[str, tuple[GroupStats, ...]], ...]  # city -> stats per level
+    values: dict[str, dict[str, list[float]]]  # level -> city -> values (for the chart)
+    standard: float | None = None  # the 合格 value, when one value applies to every school
+
+    def level(self, name: str) -> GroupStats | None:
+        return next((g for g in self.by_level if g.group == name), None)
+
+
+@dataclass(frozen=True)
+class Frequent:
+    problem: str
+    methods: str
+    schools: int
+    red: int
+    yellow: int
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int
+    low: int
+    high: int
+    name: str
+    city: str
+    score: str
+    indicators: int
+
+    @property
+    def interval(self) -> str:
+        return f"{self.low}–{self.high}" if self.low != self.high else str(self.rank)
+
+
+@dataclass
+class ProvinceReport:
+    year: int
+    title: str
+    provenance: Provenance
+    schools_by_level: list[tuple[str, int]]
+    schools_by_city: list[tuple[str, dict[str, int]]]
+    card_counts: list[tuple[str, int]]
+    carded: list[tuple[str, str, str, str]]  # name, city, card, reasons
+    light_counts: list[tuple[str, str, dict[str, int]]]  # status key, label, level -> schools
+    distributions: list[Distribution]
+    frequent: list[Frequent]
+    medians: dict[str, dict[str, list[tuple[int, float]]]]  # indicator name -> level -> (year, median)
+    median_units: dict[str, str]
+    median_rows: list[tuple[str, str, list[str]]]  # indicator, level, medians by year
+    median_years: list[int]
+    rankings: dict[str, list[Ranked]]
+    ranking_note: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def academic_year(self) -> str:
+        return f"{self.year}–{self.year + 1} 学年"
+
+    def outline(self) -> list[Heading]:
+        titles = [("overview", "全省概况"), ("distributions", "关键指标分布"), ("cards", "黄牌、红牌与诊断状态"),
+                  ("warnings", "最常见的预警"), ("medians", "全省中位数趋势"), ("ranking", "学校排名与位次区间")]
+        return [Heading("summary", "摘要")] + [Heading(a, f"{numeral(n)}、{t}") for n, (a, t) in enumerate(titles, 1)]
+
+    def heading(self, anchor: str) -> Heading:
+        return next(h for h in self.outline() if h.anchor == anchor)
+
+
+def _stats(group: str, values: pd.Series, qualified: pd.Series, unit: str) -> GroupStats:
+    v = values.dropna()
+    share = "—"
+    judged = qualified.notna() & values.notna()
+    if judged.any():
+        share = format_value(100 * float((qualified[judged] == "合格").mean()), "%")
+    q = (lambda p: format_value(v.quantile(p), unit)) if len(v) else (lambda p: "—")
+    return GroupStats(group, int(len(v)), q(0.25), q(0.5), q(0.75), share)
+
+
+def _distribution(ind_id: str, frame: pd.DataFrame, source: ReportSource) -> Distribution:
+    ind = source.models.indicators[ind_id]
+    rows = frame[frame["indicator_id"] == ind_id]
+    levels = [lv for lv in LEVELS if (rows["school_level"] == lv).any()]
+    by_level = tuple(_stats(lv, rows.loc[rows["school_level"] == lv, "value"],
+                            rows.loc[rows["school_level"] == lv, "level"].where(
+                                rows.loc[rows["school_level"] == lv, "qualified"].notna()), ind.unit) for lv in levels)
+    by_city = []
+    for city, group in rows.groupby("city", sort=True):
+        by_city.append((str(city), tuple(_stats(lv, group.loc[group["school_level"] == lv, "value"],
+                                                pd.Series(dtype=object), ind.unit) for lv in levels)))
+    values = {lv: {str(c): g["value"].dropna().tolist() for c, g in rows[rows["school_level"] == lv].groupby("city")}
+              for lv in levels}
+    standards = rows["qualified"].dropna().unique()
+    return Distribution(ind_id, ind.name_zh, ind.unit, by_level, tuple(by_city), values,
+                        float(standards[0]) if len(standards) == 1 else None)
+
+
+def _frequent(warnings: pd.DataFrame, source: ReportSource, k: int) -> list[Frequent]:
+    if warnings.empty:
+        return []
+    inds = source.models.indicators
+    method = warnings["methods"].astype(str).str.split(",").str[0]
+    w = warnings.assign(method=method, problem=[
+        inds[i].name_zh if not is_missing(i) and i in inds else (str(rule) if not is_missing(rule) else
+                                                                 METHOD_LABELS.get(m, m))
+        for i, rule, m in zip(warnings["indicator_id"], warnings["rule"], method)])
+    out = []
+    for (problem, method), g in w.groupby(["problem", "method"]):
+        out.append(Frequent(str(problem), METHOD_LABELS.get(method, method), int(g["school_id"].nunique()),
+                            int((g["severity"] == "red").sum()), int((g["severity"] == "yellow").sum())))
+    return sorted(out, key=lambda f: (-f.schools, -f.red, -f.yellow, f.problem))[:k]
+
+
+def gather_province(source: ReportSource, year: int, layout: Layout | None = None,
+                    generated_at: datetime | None = None) -> ProvinceReport:
+    """The province report for academic ``year`` (see the module docstring)."""
+    models = source.models
+    layout = layout or load_layout(models)
+    schools = source.schools().astype({"school_id": str})
+    values = source.province_values("school")
+    this = values[values["year"] == year].reset_index(drop=True)
+    attrs = schools[["school_id", "level", "category"]]
+    this = pd.concat([this, thresholds(this, models, attrs)[["qualified", "restriction"]]], axis=1)
+    names = dict(zip(schools["school_id"], schools["name"]))
+    cities = dict(zip(schools["school_id"], schools["city"]))
+    levels = [lv for lv in LEVELS if (schools["level"] == lv).any()]
+    by_city = [(str(c), {lv: int((g["level"] == lv).sum()) for lv in levels}) for c, g in schools.groupby("city")]
+    found = cards(values, attrs, models)
+    found = found[found["year"] == year]
+    card_of = dict(zip(found["school_id"], found["card"]))
+    higher = schools[schools["level"] == "高职"]
+    card_counts = [(label, int(sum(card_of.get(s) == c for s in higher["school_id"])))
+                   for c, label in (("红牌", "■ 红牌"), ("黄牌", "▲ 黄牌"), (None, "● 无黄牌、红牌"))]
+    carded = [(names.get(r.school_id, r.school_id), cities.get(r.school_id, ""), r.card,
+               "；".join(x.split(" / ")[0] for x in str(r.reasons).split("；"))) for r in found.itertuples(index=False)]
+    warnings = source.warnings(None, year)
+    items = lights(warnings, models, schools.assign(year=year)[["school_id", "year"]])
+    by_school = school_lights(items).merge(schools[["school_id", "level"]], on="school_id")
+    light_counts = [(k, STATUS[k].label, {lv: int(((by_school["status"] == k) & (by_school["level"] == lv)).sum())
+                                          for lv in levels}) for k in ("red", "yellow", "green")]
+    keys = [i for i in layout.province.key_indicators if i in models.indicators]
+    medians, median_rows = {}, []
+    years = sorted(int(y) for y in values["year"].unique() if int(y) <= year)
+    for ind_id in keys:
+        ind = models.indicators[ind_id]
+        rows = values[(values["indicator_id"] == ind_id) & (values["year"] <= year)]
+        med = rows.groupby(["school_level", "year"])["value"].median()
+        medians[ind.name_zh] = {lv: [(int(y), float(v)) for (lv_, y), v in med.items() if lv_ == lv] for lv in levels}
+        for lv in levels:
+            median_rows.append((ind.name_zh + (f"（{unit_label(ind.unit)}）" if unit_label(ind.unit) else ""), lv,
+                                [format_value(med.get((lv, y)), ind.unit) for y in years]))
+    rankings = {}
+    for lv in levels:
+        group = this[this["school_level"] == lv]
+        rankings[lv] = [Ranked(r.rank, r.low, r.high, names.get(r.school_id, r.school_id),
+                               cities.get(r.school_id, ""), f"{r.score:.1f}", r.indicators)
+                        for r in rank_schools(group, models, layout.province.replicates, layout.province.interval,
+                                              layout.province.seed)]
+    version = source.version(None, year)
+    return ProvinceReport(
+        year=year, title=layout.province.title,
+        provenance=Provenance(generated_at or datetime.now().astimezone(), version.data_version,
+                              version.model_version, version.run_id, version.stale),
+        schools_by_level=[(lv, int((schools["level"] == lv).sum())) for lv in levels], schools_by_city=by_city,
+        card_counts=card_counts, carded=carded, light_counts=light_counts,
+        distributions=[_distribution(i, this, source) for i in keys],
+        frequent=_frequent(warnings, source, layout.province.frequent_warnings),
+        medians=medians, median_units={models.indicators[i].name_zh: models.indicators[i].unit for i in keys},
+        median_rows=median_rows, median_years=years, rankings=rankings,
+        ranking_note=(f"综合得分按比率法计算：每项有合格标准的指标，达到合格得 1，低于限制招生线得 0，"
+                      f"其间按实际值与合格值之比计分，取平均后乘以 100。位次区间为 {layout.province.replicates} 次自助重抽样"
+                      f"（重抽指标、按样本量扰动比率类指标）中位次的 {layout.province.interval:.0%} 区间；"
+                      "区间重叠的学校不宜区分先后。"))
