@@ -1,0 +1,145 @@
+"""``run_warnings``: every method over the current data and indicator values, stored with the run.
+
+The value-based methods read the latest computed indicator values (:func:`diagnostics.engine.current_values`)
+with the thresholds and targets the engine attaches to them; the data checks run as SQL in the store.
+Value methods look at the whole province (a peer group and a trend need it) and their flags are then
+limited to the requested school and year.  The flags replace the stored ones of that scope.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from ..io.export import current_table
+from .config import Thresholds, load_thresholds
+from .flags import METHODS, concat_flags, empty_flags
+from .inputs import PERCENT, PROGRAM_COLUMNS, STANDARD_COLUMNS, WarningInputs, meta_from_models
+from .methods import RUNNERS, Context
+from .persist import load_peer_groups, save_flags
+from .registry import failures
+from .result import WarningResult
+from .rulespec import load_rules
+
+
+def _targets(engine: Engine, values: pd.DataFrame, models: object, default_target: pd.Series) -> pd.DataFrame:
+    """The :data:`~.inputs.TARGET_COLUMNS` for each value row.
+
+    The school's targets and own standards (校标) come from the access layer (imported targets with
+    the dashboards' overrides); where a school set no target the model's default target (a 目标
+    standard of the indicator) applies.  The contract does not say in which unit a target of a
+    percentage is written: one at most 1 is read as a fraction (0.91 → 91%), as the sample generator
+    writes them."""
+    from ..access.system import effective_targets
+
+    keys = ["school_id", "year", "layer", "unit", "indicator_id"]
+    own = effective_targets(engine).reindex(columns=[*keys, "target", "standard"])
+    own = own.assign(year=pd.to_numeric(own["year"]).astype("int64"), unit=own["unit"].fillna("").astype(str),
+                     target=pd.to_numeric(own["target"], errors="coerce"),
+                     standard=pd.to_numeric(own["standard"], errors="coerce"))
+    percent = own["indicator_id"].map({i: ind.unit == PERCENT for i, ind in models.indicators.items()})
+    for col in ("target", "standard"):  # a percentage written as a fraction (0.91) means 91%
+        own[col] = own[col].where(~(percent.fillna(False).astype(bool) & (own[col].abs() <= 1)), own[col] * 100)
+    merged = values[keys].merge(own, on=keys, how="left").set_index(values.index)
+    has_own = merged["target"].notna()
+    return pd.DataFrame({
+        "target": merged["target"].where(has_own, default_target),
+        "target_source": np.where(has_own, "学校目标（一校一策）/ school target",
+                                  "模型默认目标 / model default target"),
+        "target_is_default": ~has_own & default_target.notna(),
+        "school_standard": merged["standard"],
+    }, index=values.index)
+
+
+def load_inputs(engine: Engine, models: object,
+                values: pd.DataFrame | None = None) -> tuple[WarningInputs, pd.DataFrame | None, int | None]:
+    """The value inputs: (inputs, cards, newest compute run id behind the values).
+
+    ``values`` are the current indicator values with ``run_id`` (as a compute returns them, to save
+    reading them back); by default they are read from the store."""
+    from ..engine import cards, current_values, thresholds
+    from ..engine.persist import school_info
+
+    values = current_values(engine, with_provenance=True) if values is None else values.reset_index(drop=True)
+    with engine.connect() as conn:
+        schools = school_info(conn)
+    run_id = int(values["run_id"].max()) if len(values) and "run_id" in values else None
+    card_frame = None
+    if len(values):
+        th = thresholds(values, models, schools)
+        values = pd.concat([values, th[STANDARD_COLUMNS], _targets(engine, values, models, th["default_target"])],
+                           axis=1)
+        card_frame = cards(values, schools, models)
+    programs = current_table(engine, "programs")
+    programs = programs.reindex(columns=PROGRAM_COLUMNS).assign(year=lambda f: pd.to_numeric(f["year"]))
+    inputs = WarningInputs(values=values, indicators=meta_from_models(models), schools=schools,
+                           programs=programs, peer_groups=load_peer_groups(engine))
+    return inputs, card_frame, run_id
+
+
+def _scope(flags: pd.DataFrame, school: str | None, year: int | None) -> pd.DataFrame:
+    keep = pd.Series(True, index=flags.index)
+    if school is not None:
+        keep &= flags["school_id"] == school
+    if year is not None:
+        keep &= flags["year"] == year
+    return flags[keep]
+
+
+def run_warnings(engine: Engine, school: str | None = None, year: int | None = None,
+                 methods: list[str] | None = None, thresholds: Thresholds | str | Path | None = None,
+                 models: object = None, rules: str | Path | None = None, store: bool = True,
+                 values: object = None) -> WarningResult:
+    """Run the warning methods (default: all) and store their flags; return the result.
+
+    ``models`` defaults to the indicator models of ``indicators/``; ``thresholds`` and ``rules``
+    to the packaged ``thresholds.yaml`` and ``rules.yaml``.  ``values`` may be the
+    :class:`~diagnostics.engine.ResultSet` a compute of the whole province just returned (its models are
+    then used too), or a frame of current values with ``run_id``; by default they are read from the store.
+    A method that fails does not stop the others: the failure is a note in the result.
+    """
+    cfg = thresholds if isinstance(thresholds, Thresholds) else load_thresholds(thresholds)
+    chosen = list(methods or METHODS)
+    unknown = sorted(set(chosen) - set(METHODS))
+    if unknown:
+        raise ValueError(f"未知的方法 / unknown method(s): {', '.join(unknown)}; one of {', '.join(METHODS)}")
+    if values is not None and hasattr(values, "models"):  # a ResultSet
+        models, values = models or values.models, values.values
+    notes = [str(f) for f in failures()]
+    if models is None:
+        from ..models import load_models
+
+        models, issues = load_models()
+        notes += [str(i) for i in issues]
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    inputs, cards, run_id = load_inputs(engine, models, values)
+    timings["load"] = time.perf_counter() - start
+    if inputs.values.empty and any(RUNNERS[m][0] == "values" for m in chosen):
+        notes.append("还没有计算指标值，请先运行 `zhengai compute` / no indicator values yet: run `zhengai compute`")
+    ctx = Context(cfg, inputs, engine, cards, load_rules(rules), school, year)
+    parts, done = [], []
+    for method in chosen:
+        needs, runner = RUNNERS[method]
+        if needs == "values" and inputs.values.empty:
+            continue
+        start = time.perf_counter()
+        try:
+            parts.append(_scope(runner(ctx), school, year))
+            done.append(method)
+        except Exception as exc:  # noqa: BLE001 - one failing method must not hide the others' flags
+            notes.append(f"方法 {method} 运行失败 / method {method} failed: {type(exc).__name__}: {exc}")
+        timings[method] = time.perf_counter() - start
+    flags = concat_flags(parts) if parts else empty_flags()
+    computed_at = datetime.now(UTC)
+    if store:
+        save_flags(engine, flags, run_id, school, year, done, computed_at)  # a failed method keeps its old flags
+    school_years = inputs.values[["school_id", "year"]].drop_duplicates()
+    school_years = _scope(school_years, school, year)
+    return WarningResult(flags.reset_index(drop=True), inputs.indicators, school_years, run_id, computed_at,
+                         int(cfg.value("uncertainty.n_floor")), notes, timings)
