@@ -1,0 +1,254 @@
+"""The dashboards' frames, read once per kernel and indexed, so a change of school or year is a lookup.
+
+:class:`ProvinceData` holds, for the schools in the user's scope: every indicator value judged
+against its standards and targets (:func:`diagnostics.reports.indicators.judged`, as the reports
+judge them), each value's place among its peers (schools of the same level: quartiles and a
+percentile), the warnings (one per problem) and the cards.  Peers are read by the report source as
+the platform's system user and reach the dashboards only as aggregates (quartiles, percentiles,
+anonymous dots).  Tasks, reviews and follow-ups are *not* cached: they are read live through the
+scoped door, so what a user saved is what the next look shows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..engine import cards
+from ..reports.indicators import judged
+from ..reports.layout import load_layout
+from ..warnings.inputs import meta_from_models
+from ..warnings.rollup import DATA_QUALITY_ITEM, item_lights
+from .context import AppContext
+
+KEY = ["school_id", "year", "layer", "unit", "indicator_id"]
+GROUP = ["school_level", "layer", "year", "indicator_id"]
+
+
+def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Key columns in one form: ids and units as text ('' for none), years as int."""
+    frame = frame.copy()
+    frame["school_id"] = frame["school_id"].astype(str)
+    frame["unit"] = frame["unit"].fillna("").astype(str)
+    frame["year"] = pd.to_numeric(frame["year"], errors="coerce").fillna(-1).astype(int)
+    return frame
+
+
+def _plain(record: dict) -> dict:
+    """A row with missing scalars as None (not NaN), so it can be stored and compared."""
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in record.items()}
+
+
+def signed(values: pd.DataFrame, models: object) -> pd.Series:
+    """Values turned so that larger is always better (lower-is-better indicators negated)."""
+    lower = values["indicator_id"].map(
+        lambda i: i in models.indicators and not models.indicators[i].higher_is_better).astype(bool)
+    return values["value"].astype(float).where(~lower, -values["value"].astype(float))
+
+
+def percentiles(peers: pd.DataFrame, models: object) -> pd.Series:
+    """Each value's percentile among its peers (0 = the worst, 100 = the best of the group)."""
+    score = signed(peers, models)
+    groups = score.groupby([peers[c] for c in GROUP])
+    rank, count = groups.rank(method="average"), groups.transform("count")
+    return ((rank - 1) / (count - 1).where(count > 1) * 100).where(count > 1)
+
+
+def _read(ctx: AppContext) -> dict:
+    """Read and judge every frame (the slow part: seconds on a province)."""
+    from ..access import Role
+    from ..reports.source import with_attributes
+
+    access, source, models = ctx.access, ctx.source, ctx.models
+    schools = access.schools().astype({"school_id": str}).reset_index(drop=True)
+    attrs = schools.reindex(columns=["school_id", "level", "category"])
+    raw = _keyed(access.indicator_values())
+    raw = raw[raw["value"].notna()].reset_index(drop=True)
+    values = judged(raw, models, attrs, _keyed(access.effective_targets()))
+    values["school_level"] = values["school_id"].map(dict(zip(attrs["school_id"], attrs["level"])))
+    if ctx.user.role == Role.PROVINCE:  # the scope is the province: the peers are these values
+        peers = with_attributes(raw, schools)
+    else:  # aggregates of every school, read by the report source as the system user
+        peers = _keyed(source.province_values(None))
+        peers = peers[peers["value"].notna()].reset_index(drop=True)
+    peers["percentile"] = percentiles(peers, models)
+    q = peers.groupby(GROUP)["value"]
+    quartiles = pd.DataFrame({"peer_q1": q.quantile(0.25), "peer_median": q.median(),
+                              "peer_q3": q.quantile(0.75), "peer_n": q.count()})
+    values = values.merge(peers[[*KEY, "percentile"]], on=KEY, how="left").merge(
+        quartiles.reset_index(), on=GROUP, how="left")
+    warnings = source.warnings()
+    warnings = _keyed(warnings) if len(warnings) else warnings.assign(unit="")
+    programs = access.status_table("programs")
+    names = {(str(s), int(y), str(c)): str(n) for s, y, c, n in zip(
+        programs["school_id"], pd.to_numeric(programs["year"]), programs["program_code"], programs["program_name"])}
+    return {"schools": schools, "values": values, "peers": peers, "quartiles": quartiles, "warnings": warnings,
+            "cards": cards(values, attrs, models), "program_names": names}
+
+
+def load_frames(ctx: AppContext) -> dict:
+    """The frames of ``ctx``, from a cache file when the store has not changed since they were read.
+
+    The file (``$ZHENGAI_HOME/cache/``) is keyed by the database, the user and the store's
+    fingerprint, so a new kernel (another browser tab) starts in a fraction of a second.
+    """
+    import hashlib
+    import pickle
+
+    from ..store import home
+
+    who = hashlib.sha256(repr((ctx.url, ctx.user)).encode()).hexdigest()[:16]
+    state = hashlib.sha256(repr((ctx.models.version, ctx.stamp())).encode()).hexdigest()[:16]
+    path = home() / "cache" / f"app-{who}-{state}.pickle"
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # derived data: as private as the store
+    with _locked(path.parent / f"app-{who}.lock"):  # kernels starting together read the store once
+        if path.is_file():
+            try:
+                with path.open("rb") as fh:
+                    return pickle.load(fh)
+            except Exception:  # a broken cache file is read again from the store
+                path.unlink(missing_ok=True)
+        frames = _read(ctx)
+        for old in path.parent.glob(f"app-{who}-*.pickle"):
+            old.unlink(missing_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.part")
+        with tmp.open("wb") as fh:
+            pickle.dump(frames, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+        return frames
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` between processes (POSIX ``flock``; elsewhere no lock)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+class ProvinceData:
+    """Judged values, peer statistics, warnings and cards of the schools in scope (see the module doc)."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.models = ctx.models
+        self.layout = load_layout(ctx.models)
+        self.items = (*self.layout.school.items, DATA_QUALITY_ITEM)
+        self.meta = meta_from_models(ctx.models)
+        self.stamp = ctx.stamp()
+        frames = load_frames(ctx)
+        self.schools, self.values, self.peers = frames["schools"], frames["values"], frames["peers"]
+        self.quartiles, self.warnings, self.cards = frames["quartiles"], frames["warnings"], frames["cards"]
+        self.program_names = frames["program_names"]
+        self._values_by_school = {str(k): g for k, g in self.values.groupby("school_id")}
+        self._series: dict[tuple[str, str, str], pd.DataFrame] = {}  # filled on first use
+        self._info = {str(r["school_id"]): r for r in self.schools.to_dict("records")}
+        self._at, self._lights = self._index_warnings()
+
+    def _index_warnings(self) -> tuple[dict, dict]:
+        """Warnings and item lights per (school, year, layer, unit): the school layer holds the
+        school's own and its data checks; the program layer each program's."""
+        w = self.warnings
+        if w.empty:
+            return {}, {}
+        school_side = w["layer"].isin(["school", "data"]) | (w["unit"] == "")
+        layers, units = w["layer"].where(~school_side, "school"), w["unit"].where(~school_side, "")
+        keys = list(zip(w["school_id"].astype(str), w["year"].astype(int), layers, units))
+        at: dict[tuple, list[dict]] = {}
+        for key, record in zip(keys, w.to_dict("records")):
+            at.setdefault(key, []).append(_plain(record))
+        keyed = w.assign(school_id=w["school_id"].astype(str) + "\x1f" + layers + "\x1f" + units)
+        lights: dict[tuple, dict[str, dict]] = {}
+        for r in item_lights(keyed, self.meta).to_dict("records"):
+            school, layer, unit = r["school_id"].split("\x1f")
+            lights.setdefault((school, int(r["year"]), layer, unit), {})[r["item"]] = r
+        return at, lights
+
+    # ---- lookups ---------------------------------------------------------------------------------
+    def school_name(self, school_id: str) -> str:
+        return str(self.school(school_id).get("name", school_id))
+
+    def school(self, school_id: str) -> dict:
+        return self._info.get(str(school_id), {"school_id": school_id, "name": school_id})
+
+    def series(self, school_id: str, layer: str, unit: str) -> pd.DataFrame:
+        """Every year's values of one unit (the school, or one program), sorted by indicator and year."""
+        key = (str(school_id), layer, unit)
+        if key not in self._series:
+            v = self.values_of(school_id)
+            self._series[key] = v[(v["layer"] == layer) & (v["unit"] == unit)].sort_values(["indicator_id", "year"])
+        return self._series[key]
+
+    def warnings_at(self, school_id: str, year: int, layer: str, unit: str) -> list[dict]:
+        """The warnings of one unit in one year (school layer: with the school's data checks)."""
+        return self._at.get((str(school_id), int(year), layer, unit if layer != "school" else ""), [])
+
+    def lights_at(self, school_id: str, year: int, layer: str, unit: str) -> dict[str, dict] | None:
+        """Item lights (item → status, red, yellow, info) of one unit-year; None without warnings."""
+        return self._lights.get((str(school_id), int(year), layer, unit if layer != "school" else ""))
+
+    def values_of(self, school_id: str) -> pd.DataFrame:
+        return self._values_by_school.get(str(school_id), self.values.iloc[0:0])
+
+    def years_of(self, school_id: str) -> list[int]:
+        return sorted({int(y) for y in self.values_of(school_id)["year"]})
+
+    def programs_of(self, school_id: str, year: int) -> list[tuple[str, str]]:
+        """(code, name) of the programs with program-layer values in the school-year."""
+        vals = self.values_of(school_id)
+        codes = sorted(set(vals.loc[(vals["layer"] == "program") & (vals["year"] == int(year)), "unit"]))
+        return [(c, self.program_names.get((str(school_id), int(year), c), "")) for c in codes]
+
+    def program_label(self, school_id: str, year: int, code: str) -> str:
+        name = self.program_names.get((str(school_id), int(year), str(code)), "")
+        return f"{code} {name}".strip()
+
+    def card(self, school_id: str, year: int) -> tuple[str, str]:
+        if self.school(school_id).get("level") != "高职":
+            return "不适用", ""
+        row = self.cards[(self.cards["school_id"] == str(school_id)) & (self.cards["year"] == int(year))]
+        return (str(row.iloc[0]["card"]), str(row.iloc[0]["reasons"])) if len(row) else ("", "")
+
+    def peer_values(self, level: str, layer: str, year: int, indicator_id: str) -> np.ndarray:
+        """The values of the peer group (anonymous): same school level, layer, year and indicator."""
+        p = self.peers
+        keep = ((p["school_level"] == level) & (p["layer"] == layer) & (p["year"] == int(year))
+                & (p["indicator_id"] == indicator_id))
+        return p.loc[keep, "value"].to_numpy(dtype=float)
+
+    def province_medians(self, layer: str = "school") -> pd.DataFrame:
+        """Median of every indicator per year and school level (and over all schools: level ``全省``)."""
+        p = self.peers[self.peers["layer"] == layer]
+        by_level = p.groupby(["indicator_id", "school_level", "year"])["value"].median().reset_index()
+        overall = p.groupby(["indicator_id", "year"])["value"].median().reset_index().assign(school_level="全省")
+        return pd.concat([by_level, overall], ignore_index=True)
+
+    def is_stale(self) -> bool:
+        """Whether the store's computed data changed since these frames were read."""
+        return self.ctx.stamp() != self.stamp
+
+
+_cache: dict[int, ProvinceData] = {}
+
+
+def province_data(ctx: AppContext, refresh: bool = False) -> ProvinceData:
+    """The frames of ``ctx`` (read once per kernel; ``refresh`` or a changed store reads them again)."""
+    data = _cache.get(id(ctx))
+    if data is None or refresh:
+        if refresh:
+            ctx.reset()
+        data = _cache[id(ctx)] = ProvinceData(ctx)
+    return data

@@ -1,0 +1,74 @@
+"""The expert-review dashboard's model (and view wiring), without a browser."""
+
+from __future__ import annotations
+
+import math
+
+from app_world import context, ctx, register, small_url  # noqa: F401  (fixtures)
+
+from diagnostics.app.review import ReviewModel, ReviewView
+from diagnostics.engine import current_values
+
+
+def test_school_list_and_board_follow_year_and_school(ctx):  # noqa: F811
+    m = ReviewModel(ctx)
+    assert m.year == max(m.years) and m.schools and m.school == m.schools[0]["school_id"]
+    order = {"red": 0, "yellow": 1, "green": 2, "none": 3}
+    assert [order[s["status"]] for s in m.schools] == sorted(order[s["status"]] for s in m.schools)
+    other = m.schools[-1]["school_id"]
+    m.school = other
+    v = current_values(ctx.engine, school=other, year=m.year, layer="school")
+    want = dict(zip(v.loc[v["value"].notna(), "indicator_id"], v.loc[v["value"].notna(), "value"]))
+    shown = {c.indicator_id: c.value for i in m.board.items for c in i.cells}
+    assert set(shown) == set(want) and all(math.isclose(shown[k], want[k]) for k in want)
+    m.year = min(m.years)
+    assert m.board.year == min(m.years) and m.board.school_id == other
+
+
+def test_suggested_score_is_the_ratio_method(ctx):  # noqa: F811
+    m = ReviewModel(ctx)
+    for item in m.board.items:
+        score = m.suggested(item.item)
+        judged = [c for c in item.cells if c.qualified is not None and c.value is not None]
+        assert (score is None) == (not judged)
+        if score is not None:
+            assert 0 <= score <= 100
+            if all(c.level == "合格" for c in judged):
+                assert math.isclose(score, 100)
+
+
+def test_reviews_are_saved_changed_and_shown_beside_other_experts(ctx, small_url):  # noqa: F811
+    m = ReviewModel(ctx)
+    item = next(i.item for i in m.board.items if i.cells)
+    school = m.school
+    saved = m.save_review(item, 82, "<i>证据充分</i>，但双师比例偏低", "to_improve")
+    assert saved is not None and m.notice_kind == "ok" and m.my_review(item)["score"] == 82
+    assert next(s for s in m.schools if s["school_id"] == school)["reviewed"] == 1
+    again = m.save_review(item, 85, "复核后提高", "effective")
+    assert again["version"] == 2 and again["id"] == saved["id"]
+    assert m.save_review(item, 120, "", None) is None and m.notice_kind == "error"  # score out of range
+    expert = register(small_url, "zhang", "expert", schools=[school])
+    theirs = ReviewModel(context(small_url, expert))
+    assert [s["school_id"] for s in theirs.schools] == [school]
+    assert [r["reviewer"] for r in theirs.other_reviews(item)] == [ctx.user.name]
+    theirs.save_review(item, 70, "不同意见", "abnormal")
+    m.load_reviews()
+    assert [(r["reviewer"], r["score"]) for r in m.other_reviews(item)] == [("zhang", 70)]
+    assert m.my_review(item)["score"] == 85
+    together = m.consensus(item)
+    assert together["reviewers"] == 2 and together["consensus"] == "abnormal"  # a tie goes to the worse
+
+
+def test_the_view_saves_from_its_form_and_escapes(ctx):  # noqa: F811
+    view = ReviewView(ReviewModel(ctx))
+    item = next(i for i in view.items.values() if i.box.layout.display != "none")
+    item.score.value, item.comment.value, item.conclusion.value = "90", "<script>x</script>", "effective"
+    item._save()
+    assert view.model.my_review(item.item)["comment"] == "<script>x</script>"
+    assert item.score.value == "90"
+    item.score.value = "九十"
+    item._save()
+    assert view.model.notice_kind == "error" and view.model.my_review(item.item)["score"] == 90
+    view.bridge.box.value = f"{view.model.schools[-1]['school_id']}#1"
+    assert view.model.school == view.model.schools[-1]["school_id"]
+    assert "<script>" not in view.list.value
