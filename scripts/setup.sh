@@ -9,7 +9,8 @@ want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
 need_apt=()
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+# (grep without -q: with pipefail, an early exit of grep -q would fail the pipeline by SIGPIPE)
+[ -n "$(fc-list 2>/dev/null | grep -i "Noto Sans CJK")" ] || need_apt+=(fonts-noto-cjk)
 if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || need_apt+=(chromium)
   command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
