@@ -1,0 +1,103 @@
+"""Indicator compute speed against the bare SQL it cannot avoid.
+
+Prints, in one run on the same database:
+  * the full compute time (every indicator, school and program layer, stored) of a province;
+  * the time of hand-written SQL doing the bare per-table aggregation scans the indicators need
+    (one ``SELECT school_id, year[, program_code], COUNT(*), SUM(...) ... GROUP BY`` per table and
+    grouping the engine's plan uses, over the current versions), and the ratio of the two.
+Goal (issue 3): a 300-school, 5-year province ≤ 60 s on SQLite, ratio ≤ 1.5, doubling the
+schools ≤ 2.2 × the time.
+
+    .venv/bin/python benchmarks/compute_bench.py                       # the committed sample
+    .venv/bin/python benchmarks/compute_bench.py --schools 150 300     # generated provinces
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+from diagnostics.contract import BY_NAME, FLOAT, INT
+from diagnostics.engine import compute
+from diagnostics.engine.measures import plan
+from diagnostics.io.importer import import_path
+from diagnostics.models import load_models
+from diagnostics.sample import ANSWER_KEY, generate
+from diagnostics.store import init_db, make_engine
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def bare_sql(table: str, layer: str) -> str:
+    """COUNT(*) and SUM of every numeric column of ``table``, grouped as the layer needs."""
+    numeric = [f.name for f in BY_NAME[table].fields if f.kind in (INT, FLOAT)]
+    sums = "".join(f", SUM(t.{c})" for c in numeric)
+    group = "t.school_id, t.year" + (", t.program_code" if layer == "program" else "")
+    return (f"SELECT {group}, COUNT(*){sums} FROM {table} t JOIN data_versions v ON v.id = t.version_id "
+            f"WHERE v.is_current GROUP BY {group}")
+
+
+def province(work: Path, schools: int | None) -> Path:
+    if schools is None:
+        return REPO / "data" / "sample"
+    folder = work / f"p{schools}"
+    generate(folder, schools=schools, years=5, seed=11)
+    (folder / ANSWER_KEY).unlink(missing_ok=True)
+    return folder
+
+
+def measure(work: Path, schools: int | None, runs: int) -> dict[str, float]:
+    name = f"store_{schools or 'sample'}.db"
+    engine = make_engine(f"sqlite:///{work / name}")
+    init_db(engine)
+    t0 = time.perf_counter()
+    result = import_path(engine, province(work, schools))
+    assert result.ok, result.to_text()
+    imported = time.perf_counter() - t0
+    models, _ = load_models()
+    t0 = time.perf_counter()
+    values = compute(engine, models).to_frame()
+    full = time.perf_counter() - t0
+    groups = sorted(plan(models))
+    bare = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        with engine.connect() as conn:
+            for table, layer in groups:
+                conn.execute(text(bare_sql(table, layer))).fetchall()
+        bare.append(time.perf_counter() - t0)
+    engine.dispose()
+    return {"schools": schools or 18, "import_s": imported, "compute_s": full, "bare_sql_s": min(bare),
+            "values": len(values), "queries": len(groups)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--schools", type=int, nargs="*", default=None,
+                        help="generated province sizes (default: the committed sample)")
+    parser.add_argument("--runs", type=int, default=3, help="repetitions of the bare SQL (best kept)")
+    args = parser.parse_args()
+    os.environ.setdefault("ZHENGAI_HOME", tempfile.mkdtemp(prefix="zhengai-bench-home-"))
+    sizes = args.schools or [None]
+    print(f"{'schools':>8} {'values':>9} {'queries':>8} {'import s':>9} {'compute s':>10} {'bare SQL s':>11} "
+          f"{'ratio':>6}")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="zhengai-compute-bench-") as tmp:
+        for n in sizes:
+            r = measure(Path(tmp), n, args.runs)
+            rows.append(r)
+            print(f"{r['schools']:>8} {r['values']:>9} {r['queries']:>8} {r['import_s']:>9.1f} "
+                  f"{r['compute_s']:>10.2f} {r['bare_sql_s']:>11.2f} {r['compute_s'] / r['bare_sql_s']:>6.2f}",
+                  flush=True)
+    if len(rows) >= 2:
+        a, b = rows[-2], rows[-1]
+        print(f"time growth {a['schools']} → {b['schools']} schools: {b['compute_s'] / a['compute_s']:.2f}×")
+
+
+if __name__ == "__main__":
+    main()
