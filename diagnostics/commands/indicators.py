@@ -114,7 +114,9 @@ def run_compute(args: argparse.Namespace) -> int:
         except ImportError:
             return EXIT_OK
         t1 = time.perf_counter()
-        flags = run_warnings(engine, models=models)
+        # a whole-province compute hands its values over instead of reading them back
+        whole = args.school is None and args.year is None
+        flags = run_warnings(engine, models=models, values=result if whole else None)
         print(f"预警完成 / warnings computed: {len(flags)} 条 flags, {time.perf_counter() - t1:.1f} s")
     return EXIT_OK
 

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from ..io.export import current_table
 from .config import Thresholds, load_thresholds
 from .flags import METHODS, concat_flags, empty_flags
-from .inputs import PERCENT, PROGRAM_COLUMNS, STANDARD_COLUMNS, WarningInputs, meta_from_models
+from .inputs import PROGRAM_COLUMNS, STANDARD_COLUMNS, WarningInputs, meta_from_models
 from .methods import RUNNERS, Context
 from .persist import load_peer_groups, save_flags
 from .registry import failures
@@ -32,9 +32,8 @@ def _targets(engine: Engine, values: pd.DataFrame, models: object, default_targe
 
     The school's targets and own standards (校标) come from the access layer (imported targets with
     the dashboards' overrides); where a school set no target the model's default target (a 目标
-    standard of the indicator) applies.  The contract does not say in which unit a target of a
-    percentage is written: one at most 1 is read as a fraction (0.91 → 91%), as the sample generator
-    writes them."""
+    standard of the indicator) applies.  A target is written in the indicator's own unit (percent
+    for a percentage indicator: 91, not 0.91), as the contract's ``targets.target`` says."""
     from ..access.system import effective_targets
 
     keys = ["school_id", "year", "layer", "unit", "indicator_id"]
@@ -42,9 +41,6 @@ def _targets(engine: Engine, values: pd.DataFrame, models: object, default_targe
     own = own.assign(year=pd.to_numeric(own["year"]).astype("int64"), unit=own["unit"].fillna("").astype(str),
                      target=pd.to_numeric(own["target"], errors="coerce"),
                      standard=pd.to_numeric(own["standard"], errors="coerce"))
-    percent = own["indicator_id"].map({i: ind.unit == PERCENT for i, ind in models.indicators.items()})
-    for col in ("target", "standard"):  # a percentage written as a fraction (0.91) means 91%
-        own[col] = own[col].where(~(percent.fillna(False).astype(bool) & (own[col].abs() <= 1)), own[col] * 100)
     merged = values[keys].merge(own, on=keys, how="left").set_index(values.index)
     has_own = merged["target"].notna()
     return pd.DataFrame({

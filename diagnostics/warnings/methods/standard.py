@@ -2,10 +2,11 @@
 
 The thresholds that apply to each value come from the indicator engine (教发〔2004〕2号 合格 / 限制招生
 values with their sources, ``shared/domain.md`` §4): below 限制招生 is red, below 合格 yellow
-(``thresholds.yaml``).  Targets are the school's own annual targets (一校一策) or the model's default.  A percentage of few people is judged
-with its Wilson interval (:mod:`.uncertainty`): the miss keeps its severity only when the whole interval
-misses; otherwise it becomes an ``uncertainty`` flag showing the interval.  Yellow and red cards of
-教发〔2004〕2号 are flagged per school-year from the engine's card table.
+(``thresholds.yaml``).  Targets are the school's own annual targets (一校一策) and standards (校标), or
+the model's default target (a note only).  An outcome rate is judged with its Wilson interval
+(:mod:`.uncertainty`): the miss keeps its severity only when the whole interval misses; otherwise it
+becomes an ``uncertainty`` note showing the interval.  Yellow and red cards of 教发〔2004〕2号 are
+flagged per school-year from the engine's card table.
 """
 
 from __future__ import annotations
