@@ -86,5 +86,6 @@ def test_serve_is_registered_with_preheating_on_localhost():
     assert args.port == DEFAULT_PORT and args.pool_size == 1
     argv = voila_argv(8899, args.notebooks, 1)
     assert "--Voila.ip=127.0.0.1" in argv and "--preheat_kernel=True" in argv and "--pool_size=1" in argv
+    assert any(a.startswith("--VoilaExecutor.iopub_timeout=") for a in argv)
     assert "--port=8899" in argv and not any("preheat" in a for a in voila_argv(8899, args.notebooks, 0))
     assert make_app_class().__name__ == "ZhengaiVoila"

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..cli import EXIT_FAIL, command, engine_from
 
 DEFAULT_PORT = 8866
+IOPUB_TIMEOUT = 120
 LANDING = "index.ipynb"
 REPO_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
@@ -33,7 +34,10 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
 def voila_argv(port: int, notebooks: Path, pool_size: int = 1, cull_idle: int = 1800) -> list[str]:
     """The Voilà command line of ``zhengai serve``."""
     argv = [str(notebooks), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", "--theme=light",
-            f"--MappingKernelManager.cull_idle_timeout={cull_idle}", "--MappingKernelManager.cull_interval=300"]
+            f"--MappingKernelManager.cull_idle_timeout={cull_idle}", "--MappingKernelManager.cull_interval=300",
+            # a dashboard's widgets reach the page as IOPub messages after the cell has run; on a busy
+            # server nbclient's default wait (4 s) loses them and the page stays empty
+            f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}"]
     if pool_size > 0:
         argv += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
     return argv
