@@ -1,4 +1,4 @@
-"""Indicator arithmetic on the small per-unit measure results.
+"""Indicator arithmetic on the per-unit measure results of one layer.
 
 A *measure* indicator is its measure × factor; a *ratio* is numerator ÷
 denominator × factor (``n`` is the row count behind the denominator); a
@@ -7,6 +7,10 @@ smallest ``n`` of its inputs).  The missing-value strategy decides what a
 missing input does: ``skip_if_any_missing`` gives no value, ``skip_if_all_missing``
 counts a missing input as 0 unless all are missing, ``treat_as_zero`` always
 counts it as 0.  A value that is not finite (a division by zero) is left out.
+
+At school layer every school-year in scope is a unit; at program layer an
+indicator has a unit where at least one of its inputs has a row.  All work is
+on whole numpy arrays over the layer's units (see :mod:`.measures`).
 """
 
 from __future__ import annotations
@@ -16,79 +20,82 @@ import pandas as pd
 
 from ..models.spec import LAYERS, Indicator, ModelSet
 from .evaluate import evaluate
-from .measures import FIELDS, KEYS, MeasureFrames
+from .measures import KEYS, Column, Layer
 
 VALUE_COLUMNS = ["school_id", "year", "layer", "unit", "indicator_id", "value", "numerator",
                  "denominator", "n"]
-_EMPTY = pd.DataFrame(columns=FIELDS, dtype=float,
-                      index=pd.MultiIndex.from_arrays([[], [], []], names=KEYS))
 
 
-def _union(indexes: list[pd.Index], empty: pd.Index) -> pd.Index:
-    present = [i for i in indexes if len(i)]
-    if not present:
-        return empty
-    out = present[0]
-    for other in present[1:]:
-        out = out.union(other)
-    return out
-
-
-def _inputs_present(frames: list[pd.DataFrame], strategy: str, index: pd.Index) -> tuple[list[pd.DataFrame], pd.Series]:
-    """The inputs reindexed to ``index`` and filled per ``strategy``, and where a value may be computed."""
-    aligned = [f.reindex(index) for f in frames]
-    missing = pd.concat([f["value"].isna() for f in aligned], axis=1) if aligned else pd.DataFrame(index=index)
+def _inputs(sources: list[Column], strategy: str, size: int) -> tuple[list[Column], np.ndarray]:
+    """The inputs filled per ``strategy``, and where a value may be computed."""
+    missing = np.array([np.isnan(s.value) for s in sources]).reshape(len(sources), size)
     if strategy == "skip_if_any_missing":
-        ok = ~missing.any(axis=1)
+        ok = ~missing.any(axis=0)
     elif strategy == "skip_if_all_missing":
-        ok = ~missing.all(axis=1)
+        ok = ~missing.all(axis=0)
     else:
-        ok = pd.Series(True, index=index)
+        ok = np.ones(size, dtype=bool)
     if strategy != "skip_if_any_missing":
-        aligned = [f.assign(value=f["value"].fillna(0.0), n=f["n"].fillna(0.0)) for f in aligned]
-    return aligned, ok
+        sources = [Column(np.nan_to_num(s.value, nan=0.0), s.numerator, s.denominator,
+                          np.nan_to_num(s.n, nan=0.0), s.present) for s in sources]
+    return sources, ok
 
 
-def _indicator(ind: Indicator, layer: str, measures: dict[str, pd.DataFrame],
-               done: dict[str, pd.DataFrame], school_index: pd.Index) -> pd.DataFrame:
-    sources = ([measures.get(n, _EMPTY) for n in ind.measures] if ind.kind != "derived"
-               else [done.get(n, _EMPTY) for n in ind.inputs])
-    index = school_index if layer == "school" else _union([s.index for s in sources], school_index[:0])
-    inputs, ok = _inputs_present(sources, ind.missing, index)
-    if ind.kind == "measure":
-        (m,) = inputs
-        out = m.assign(value=m["value"] * ind.factor)
-    elif ind.kind == "ratio":
-        num, den = inputs
-        value = num["value"] / den["value"].where(den["value"] != 0) * ind.factor
-        out = pd.DataFrame({"value": value, "numerator": num["value"], "denominator": den["value"],
-                            "n": den["n"]})
-    else:
-        env = {name: f["value"] for name, f in zip(ind.inputs, inputs)}
-        value = evaluate(ind.expr, env, index).astype(float)  # type: ignore[arg-type]
-        n = pd.concat([f["n"] for f in inputs], axis=1).min(axis=1) if inputs else np.nan
-        out = pd.DataFrame({"value": value, "numerator": np.nan, "denominator": np.nan, "n": n}, index=index)
-    out = out[FIELDS].astype(float)
-    out = out[ok.reindex(out.index, fill_value=False) & np.isfinite(out["value"])]
-    return out
+def _indicator(ind: Indicator, layer: Layer, done: dict[str, Column], school: bool) -> Column:
+    size = len(layer)
+    absent = Column.absent(size)
+    sources = ([layer.measures.get(n, absent) for n in ind.measures] if ind.kind != "derived"
+               else [done.get(n, absent) for n in ind.inputs])
+    present = np.ones(size, dtype=bool) if school else np.zeros(size, dtype=bool)
+    for s in sources:
+        present |= s.present
+    inputs, ok = _inputs(sources, ind.missing, size)
+    nan = np.full(size, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if ind.kind == "measure":
+            (m,) = inputs
+            value, numerator, denominator, n = m.value * ind.factor, m.numerator, m.denominator, m.n
+        elif ind.kind == "ratio":
+            num, den = inputs
+            value = num.value / np.where(den.value != 0, den.value, np.nan) * ind.factor
+            numerator, denominator, n = num.value, den.value, den.n
+        else:
+            rows = pd.RangeIndex(size)
+            env = {name: pd.Series(f.value, index=rows) for name, f in zip(ind.inputs, inputs)}
+            value = evaluate(ind.expr, env, rows).to_numpy(dtype=float)  # type: ignore[arg-type]
+            numerator, denominator = nan, nan
+            n = np.fmin.reduce([f.n for f in inputs]) if inputs else nan
+    keep = present & ok & np.isfinite(value)
+    return Column(*(np.where(keep, np.asarray(a, dtype=float), np.nan)
+                    for a in (value, numerator, denominator, n)), keep)
 
 
-def compute_indicators(models: ModelSet, measures: MeasureFrames, school_years: pd.DataFrame) -> pd.DataFrame:
-    """Every indicator at every layer for the school-years in ``school_years`` (columns school_id, year)."""
-    school_index = pd.MultiIndex.from_arrays(
-        [school_years["school_id"].astype(str), school_years["year"].astype(int), [""] * len(school_years)],
-        names=KEYS)
-    parts: list[pd.DataFrame] = []
-    for layer in LAYERS:
-        done: dict[str, pd.DataFrame] = {}
+def compute_indicators(models: ModelSet, layers: dict[str, Layer]) -> pd.DataFrame:
+    """Every indicator at every layer over the units of ``layers`` (see :func:`.measures.run_measures`).
+
+    Columns :data:`VALUE_COLUMNS`; rows ordered by school, year, layer, unit and indicator.
+    """
+    parts: list[dict[str, np.ndarray]] = []
+    for layer_name in LAYERS:
+        layer = layers[layer_name]
+        done: dict[str, Column] = {}
+        keys = {k: layer.index.get_level_values(k).to_numpy() for k in KEYS}
         for ind in models.indicators.values():
-            if layer not in ind.layers:
+            if layer_name not in ind.layers:
                 continue
-            done[ind.id] = _indicator(ind, layer, measures.get(layer, {}), done, school_index)
-            if len(done[ind.id]):
-                parts.append(done[ind.id].reset_index().assign(layer=layer, indicator_id=ind.id))
+            col = done[ind.id] = _indicator(ind, layer, done, layer_name == "school")
+            pos = np.flatnonzero(col.present)
+            if len(pos):
+                part = {k: getattr(col, k)[pos] for k in ("value", "numerator", "denominator", "n")}
+                part.update({k: keys[k][pos] for k in KEYS})
+                part["layer"] = np.full(len(pos), layer_name, dtype=object)
+                part["indicator_id"] = np.full(len(pos), ind.id, dtype=object)
+                parts.append(part)
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in VALUE_COLUMNS})
-    values = pd.concat(parts, ignore_index=True)[VALUE_COLUMNS]
+    values = pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in VALUE_COLUMNS})
+    values["year"] = values["year"].astype(int)
     values["n"] = values["n"].round().astype("Int64")
-    return values
+    order = np.lexsort([pd.factorize(values[c], sort=True)[0]
+                        for c in reversed(["school_id", "year", "layer", "unit", "indicator_id"])])
+    return values.iloc[order].reset_index(drop=True)

@@ -14,15 +14,17 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 
 from ..models.spec import ModelSet
-from .arith import compute_indicators
-from .measures import run_measures
+from .arith import VALUE_COLUMNS, compute_indicators
+from .measures import KEYS, run_measures
 from .persist import (
+    PROVENANCE,
     as_list,
     computed_state,
     current_values,
     current_versions,
     read_targets,
     school_info,
+    typed_values,
     write_run,
 )
 from .results import ResultSet
@@ -38,8 +40,10 @@ def stale(scope: pd.DataFrame, state: pd.DataFrame, model_version: str) -> pd.Da
 
 def evaluate(conn: Connection, models: ModelSet, todo: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
     """The values (with level and provenance) of the school-years in ``todo``."""
-    measures = run_measures(conn, models, todo["version_id"].tolist())
-    values = compute_indicators(models, measures, todo)
+    school_index = pd.MultiIndex.from_arrays(
+        [todo["school_id"].astype(str), todo["year"].astype(int), [""] * len(todo)], names=KEYS)
+    layers = run_measures(conn, models, todo["version_id"].tolist(), school_index)
+    values = compute_indicators(models, layers)
     values["level"] = levels(values, thresholds(values, models, schools), models)
     versions = todo.rename(columns={"version_id": "data_version_id"})
     values = values.merge(versions, on=["school_id", "year"], how="left")
@@ -74,8 +78,12 @@ def compute(engine: Engine, models: ModelSet, schools: Iterable[str] | str | Non
     with engine.begin() as conn:
         run_id = write_run(conn, models.version, record, started, values,
                            todo.rename(columns={"version_id": "data_version_id"}))
-        result = current_values(conn, school=scope["school_id"].unique().tolist(),
-                                year=scope["year"].unique().tolist(), with_provenance=True)
+        if len(todo) == len(scope):  # everything was recomputed: the values in hand are the stored ones
+            result = typed_values(values.assign(run_id=run_id)[[*VALUE_COLUMNS, "level", *PROVENANCE]]) if len(values) else current_values(
+                conn, school=[], with_provenance=True)
+        else:
+            result = current_values(conn, school=scope["school_id"].unique().tolist(),
+                                    year=scope["year"].unique().tolist(), with_provenance=True)
     keys = pd.MultiIndex.from_frame(result[["school_id", "year"]])
     result = result.loc[keys.isin(pd.MultiIndex.from_frame(scope[["school_id", "year"]]))]
     return ResultSet(result.reset_index(drop=True), models, info, targets, run_id=run_id)

@@ -1,25 +1,56 @@
 """Running the measures an indicator set needs: one query per (table, grouping).
 
-The result, per layer and measure, is a small frame indexed by
-``(school_id, year, unit)`` with columns ``value, numerator, denominator, n``
-(``unit`` is ``''`` at school layer, the program code at program layer).
+The results of one layer share one index of units ``(school_id, year, unit)``
+(``unit`` is ``''`` at school layer, the program code at program layer): at
+school layer every school-year in scope, at program layer every unit any query
+returned.  Each measure is a :class:`Column` of numpy arrays over that index
+(``value, numerator, denominator, n`` and ``present``: whether the unit had a
+result row), so the indicator arithmetic is whole-array work, not per-unit.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
 from ..models.spec import LAYERS, Measure, ModelSet
+from ..store.bulk import read_frame
 from .sqlgen import aggregation_query
 
 KEYS = ["school_id", "year", "unit"]
 FIELDS = ["value", "numerator", "denominator", "n"]
-MeasureFrames = dict[str, dict[str, pd.DataFrame]]  # layer -> measure id -> frame
+
+
+@dataclass
+class Column:
+    """One measure or indicator over a layer's units; NaN where it has no value."""
+
+    value: np.ndarray
+    numerator: np.ndarray
+    denominator: np.ndarray
+    n: np.ndarray
+    present: np.ndarray  # bool: the unit has a row (a missing value may still be present)
+
+    @classmethod
+    def absent(cls, size: int) -> Column:
+        nan = np.full(size, np.nan)
+        return cls(nan, nan, nan, nan, np.zeros(size, dtype=bool))
+
+
+@dataclass
+class Layer:
+    """The units of one layer and the measures computed over them."""
+
+    index: pd.MultiIndex
+    measures: dict[str, Column] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.index)
 
 
 def needed(models: ModelSet) -> dict[str, set[str]]:
@@ -42,21 +73,6 @@ def plan(models: ModelSet) -> dict[tuple[str, str], list[Measure]]:
     return dict(groups)
 
 
-def _finish(m: Measure, total: pd.Series, rows: pd.Series) -> pd.DataFrame:
-    """value / numerator / denominator / n of a measure from its two SQL columns."""
-    total = pd.to_numeric(total, errors="coerce").astype(float)
-    rows = pd.to_numeric(rows, errors="coerce").astype(float)
-    nan = pd.Series(np.nan, index=total.index)
-    if m.agg in ("mean", "share"):
-        value = total / rows.where(rows > 0)
-        return pd.DataFrame({"value": value, "numerator": total, "denominator": rows, "n": rows})
-    if m.agg == "sum":
-        total = total.where(total.notna() | (rows > 0), 0.0)  # an empty sum is 0; all-null stays missing
-    if m.agg == "count":
-        rows = total
-    return pd.DataFrame({"value": total, "numerator": total, "denominator": nan, "n": rows})
-
-
 def _keyed(frame: pd.DataFrame, layer: str) -> pd.DataFrame:
     """``frame`` indexed by ``(school_id, year, unit)`` with stable key types."""
     frame = frame.copy()
@@ -68,34 +84,85 @@ def _keyed(frame: pd.DataFrame, layer: str) -> pd.DataFrame:
     return frame.set_index(KEYS)
 
 
-def run_table_measures(conn: Connection, models: ModelSet, version_ids: Sequence[int]) -> MeasureFrames:
-    out: MeasureFrames = {layer: {} for layer in LAYERS}
+def _spread(frame: pd.DataFrame, index: pd.MultiIndex) -> tuple[pd.DataFrame, np.ndarray]:
+    """``frame``'s numeric columns laid over ``index`` (NaN where it has no row), and the row mask."""
+    positions = index.get_indexer(frame.index)
+    keep = positions >= 0  # rows outside the scope (none, normally) are dropped
+    data = np.full((len(index), frame.shape[1]), np.nan)
+    if frame.shape[1]:
+        try:
+            numbers = frame.to_numpy(dtype=float, na_value=np.nan)
+        except (TypeError, ValueError):  # a stray text value: coerce column by column
+            numbers = frame.apply(pd.to_numeric, errors="coerce").to_numpy(float)
+        data[positions[keep]] = numbers[keep]
+    present = np.zeros(len(index), dtype=bool)
+    present[positions[keep]] = True
+    return pd.DataFrame(data, columns=frame.columns), present
+
+
+def _finish(m: Measure, total: np.ndarray, rows: np.ndarray, present: np.ndarray) -> Column:
+    """value / numerator / denominator / n of a measure from its two SQL columns."""
+    nan = np.full(len(total), np.nan)
+    if m.agg in ("mean", "share"):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(rows > 0, total / rows, np.nan)
+        return Column(value, total, rows, rows, present)
+    if m.agg == "sum":  # an empty sum is 0; all-null stays missing
+        total = np.where(present & np.isnan(total) & ~(rows > 0), 0.0, total)
+    if m.agg == "count":
+        rows = total
+    return Column(total, total, nan, rows, present)
+
+
+def _query_frames(conn: Connection, models: ModelSet, version_ids: Sequence[int]) -> dict[str, list]:
+    """Per layer: ``(measures, frame)`` of every query of the plan, the frame keyed by unit."""
+    out: dict[str, list] = {layer: [] for layer in LAYERS}
     for (table, layer), measures in plan(models).items():
-        result = conn.execute(aggregation_query(table, measures, layer, version_ids))
-        frame = _keyed(pd.DataFrame(result.fetchall(), columns=list(result.keys())), layer)
-        for i, m in enumerate(measures):
-            out[layer][m.id] = _finish(m, frame[f"m{i}_v"], frame[f"m{i}_n"])
+        frame = read_frame(conn, aggregation_query(table, measures, layer, version_ids))
+        out[layer].append((measures, _keyed(frame, layer)))
     return out
 
 
-def run_python_measures(conn: Connection, models: ModelSet, version_ids: Sequence[int],
-                        out: MeasureFrames) -> None:
-    registry = models.registry
+def _python_frames(conn: Connection, models: ModelSet, version_ids: Sequence[int]) -> dict[str, list]:
+    """Per layer: ``(measure, frame)`` of every measure registered as a Python function."""
+    out: dict[str, list] = {layer: [] for layer in LAYERS}
     for layer, names in needed(models).items():
         for name in sorted(names):
             m = models.measures[name]
             if m.python is None:
                 continue
-            function = registry.get(m.python)  # type: ignore[union-attr]
-            raw = function(conn, list(version_ids), layer)
+            raw = models.registry.get(m.python)(conn, list(version_ids), layer)  # type: ignore[union-attr]
             frame = raw if raw is not None else pd.DataFrame(columns=["school_id", "year", "value"])
             frame = frame.assign(**{c: (frame["value"] if c == "numerator" else np.nan)
                                     for c in ("numerator", "denominator", "n") if c not in frame})
-            out[layer][m.id] = _keyed(frame, layer)[FIELDS].astype(float)
-
-
-def run_measures(conn: Connection, models: ModelSet, version_ids: Sequence[int]) -> MeasureFrames:
-    """Every measure the indicators need, for the given current data versions."""
-    out = run_table_measures(conn, models, version_ids)
-    run_python_measures(conn, models, version_ids, out)
+            out[layer].append((m, _keyed(frame, layer)[FIELDS]))
     return out
+
+
+def _layer_index(layer: str, school_index: pd.MultiIndex, frames: list[pd.DataFrame]) -> pd.MultiIndex:
+    if layer == "school":
+        return school_index
+    keys = [f.index for f in frames if len(f)]
+    if not keys:
+        return school_index[:0]
+    return keys[0].append(keys[1:]).unique().sort_values() if len(keys) > 1 else keys[0].unique().sort_values()
+
+
+def run_measures(conn: Connection, models: ModelSet, version_ids: Sequence[int],
+                 school_index: pd.MultiIndex) -> dict[str, Layer]:
+    """Every measure the indicators need, for the given current data versions, per layer."""
+    queries = _query_frames(conn, models, version_ids)
+    python = _python_frames(conn, models, version_ids)
+    layers: dict[str, Layer] = {}
+    for layer in LAYERS:
+        frames = [f for _, f in queries[layer]] + [f for _, f in python[layer]]
+        out = Layer(_layer_index(layer, school_index, frames))
+        for measures, frame in queries[layer]:
+            data, present = _spread(frame, out.index)
+            for i, m in enumerate(measures):
+                out.measures[m.id] = _finish(m, data[f"m{i}_v"].to_numpy(), data[f"m{i}_n"].to_numpy(), present)
+        for m, frame in python[layer]:
+            data, present = _spread(frame, out.index)
+            out.measures[m.id] = Column(*(data[c].to_numpy() for c in FIELDS), present)
+        layers[layer] = out
+    return layers

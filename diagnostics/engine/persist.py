@@ -10,6 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
+from ..store.bulk import bulk_insert
 from ..store.results_schema import compute_runs, computed_school_years, indicator_values
 from ..store.schema import DATA_TABLES, data_versions, schools
 from .arith import VALUE_COLUMNS
@@ -68,9 +69,8 @@ def read_targets(conn: Connection, version_ids: Iterable[int]) -> pd.DataFrame:
                         columns=["school_id", "year", "indicator_id", "program_code", "teacher_key", "target"])
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts of plain Python values (``astype(object)`` unboxes numpy scalars), missing as None."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+WRITE_CHUNK = 100_000  # value rows converted to Python values and sent per bulk insert
+STORED_VALUE_COLUMNS = ["run_id", *VALUE_COLUMNS, "level", "model_version", "data_version_id"]
 
 
 def write_run(conn: Connection, model_version: str, scope: dict, started: datetime,
@@ -79,13 +79,11 @@ def write_run(conn: Connection, model_version: str, scope: dict, started: dateti
     run_id = conn.execute(compute_runs.insert().values(
         started_at=started, model_version=model_version,
         scope=json.dumps(scope, ensure_ascii=False))).inserted_primary_key[0]
-    if len(computed):
-        conn.execute(computed_school_years.insert(), _records(computed.assign(
-            run_id=run_id, model_version=model_version)[
-            ["run_id", "school_id", "year", "data_version_id", "model_version"]]))
-    if len(values):
-        conn.execute(indicator_values.insert(), _records(values.assign(run_id=run_id)[
-            ["run_id", *VALUE_COLUMNS, "level", "model_version", "data_version_id"]]))
+    bulk_insert(conn, computed_school_years, ["run_id", "school_id", "year", "data_version_id", "model_version"],
+                computed.assign(run_id=run_id, model_version=model_version))
+    for start in range(0, len(values), WRITE_CHUNK):
+        bulk_insert(conn, indicator_values, STORED_VALUE_COLUMNS,
+                    values.iloc[start:start + WRITE_CHUNK].assign(run_id=run_id))
     conn.execute(compute_runs.update().where(compute_runs.c.id == run_id)
                  .values(finished_at=datetime.now(UTC)))
     return int(run_id)

@@ -25,12 +25,12 @@ THRESHOLD_COLUMNS = ["school_level", "category", "qualified", "qualified_source"
                      "restriction", "restriction_source", "restriction_verified", "default_target"]
 
 
-def _applies(std: Standard, rows: pd.DataFrame) -> pd.Series:
-    mask = rows["layer"].isin(std.layers)
+def _applies(std: Standard, rows: dict[str, np.ndarray]) -> np.ndarray:
+    mask = np.isin(rows["layer"], list(std.layers))
     if std.school_levels:
-        mask &= rows["school_level"].isin(std.school_levels)
+        mask &= np.isin(rows["school_level"], list(std.school_levels))
     if std.categories:
-        mask &= rows["category"].isin(std.categories)
+        mask &= np.isin(rows["category"], list(std.categories))
     if std.from_year is not None:
         mask &= rows["year"] >= std.from_year
     if std.to_year is not None:
@@ -45,35 +45,36 @@ def thresholds(values: pd.DataFrame, models: ModelSet, schools: pd.DataFrame) ->
     level apply, the first declared wins (the model check forbids overlaps).
     """
     info = schools.set_index("school_id") if len(schools) else pd.DataFrame(columns=["level", "category"])
-    rows = values[["school_id", "year", "layer", "indicator_id"]].copy()
-    rows["school_level"] = rows["school_id"].map(info["level"]).fillna("")
-    rows["category"] = rows["school_id"].map(info["category"]).fillna("")
-    out = pd.DataFrame(index=values.index)
-    out["school_level"], out["category"] = rows["school_level"], rows["category"]
-    for col in ("qualified", "restriction", "default_target"):
-        out[col] = np.nan
-    for col in ("qualified_source", "restriction_source"):
-        out[col] = ""
-    for col in ("qualified_verified", "restriction_verified"):
-        out[col] = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    for ind_id, index in rows.groupby("indicator_id").groups.items():
+    size = len(values)
+    school_level = values["school_id"].map(info["level"]).fillna("").to_numpy(dtype=object)
+    category = values["school_id"].map(info["category"]).fillna("").to_numpy(dtype=object)
+    rows = {"layer": values["layer"].to_numpy(dtype=object), "year": values["year"].to_numpy(),
+            "school_level": school_level, "category": category}
+    out: dict[str, np.ndarray] = {c: np.full(size, np.nan) for c in ("qualified", "restriction", "default_target")}
+    for col in ("qualified", "restriction"):
+        out[f"{col}_source"] = np.full(size, "", dtype=object)
+        out[f"{col}_verified"] = np.full(size, None, dtype=object)
+    for ind_id, pos in values.groupby("indicator_id", sort=False).indices.items():
         ind = models.indicators.get(str(ind_id))
         if ind is None:
             continue
-        sub = rows.loc[index]
+        sub = {k: v[pos] for k, v in rows.items()}
         for std in ind.standards:
             col = _COLUMN[std.level]
-            hit = sub.index[_applies(std, sub) & out.loc[index, col].isna()]
-            out.loc[hit, col] = std.value
+            hit = pos[_applies(std, sub) & np.isnan(out[col][pos])]
+            out[col][hit] = std.value
             if std.level != TARGET:
-                out.loc[hit, f"{col}_source"] = std.source
-                out.loc[hit, f"{col}_verified"] = std.verified
-    return out[THRESHOLD_COLUMNS]
+                out[f"{col}_source"][hit] = std.source
+                out[f"{col}_verified"][hit] = std.verified
+    frame = pd.DataFrame({"school_level": school_level, "category": category, **out}, index=values.index)
+    for col in ("qualified_verified", "restriction_verified"):
+        frame[col] = pd.array(out[col], dtype="boolean")
+    return frame[THRESHOLD_COLUMNS]
 
 
 def higher_is_better(values: pd.DataFrame, models: ModelSet) -> pd.Series:
-    return values["indicator_id"].map(
-        lambda i: models.indicators[i].higher_is_better if i in models.indicators else True).astype(bool)
+    direction = {i: ind.higher_is_better for i, ind in models.indicators.items()}
+    return values["indicator_id"].map(direction).fillna(True).astype(bool)
 
 
 def meets(value: pd.Series, threshold: pd.Series, higher: pd.Series) -> pd.Series:

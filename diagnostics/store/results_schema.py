@@ -49,5 +49,5 @@ indicator_values = Table(
     Column("level", String(16), nullable=False),  # 合格 / 不合格 / 限制招生 / '' (no standard)
     Column("model_version", String(64), nullable=False),
     Column("data_version_id", Integer, ForeignKey("data_versions.id"), nullable=False),
-    Index("ix_indicator_values_school_year", "school_id", "year", "run_id"),
+    # no index besides the primary key: reads join on (run_id, school_id, year), its prefix (migration 0005)
 )

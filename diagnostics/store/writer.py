@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Date, Engine, Integer, Table, insert, literal, select, update
+from sqlalchemy import Connection, Engine, Integer, insert, literal, select, update
 
+from .bulk import bulk_insert, records
 from .content import group_hashes
 from .schema import DATA_TABLES, data_versions, import_batches, schools, stored_columns
 
@@ -52,26 +53,6 @@ class WriteSummary:
 
 INSERT_CHUNK = 50_000  # rows converted to Python values and sent per bulk insert
 SQLITE_CACHE_KIB = 256 * 1024
-
-
-def _column_values(frame: pd.DataFrame, column: str) -> list:
-    """One column as plain Python values, missing as None."""
-    if column not in frame:
-        return [None] * len(frame)
-    col = frame[column]
-    obj = col.astype(object)
-    values = obj.where(obj.notna(), None).tolist()
-    if col.dtype == object:
-        values = [v.item() if isinstance(v, np.generic) else v for v in values]
-    return values
-
-
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-    """Rows as dicts of plain Python values, missing as None."""
-    if not columns:
-        return []
-    values = [_column_values(frame, c) for c in columns]
-    return [dict(zip(columns, row)) for row in zip(*values)]
 
 
 def _current_versions(conn: Connection, keys: set[tuple[str, int]]) -> dict[tuple[str, int], dict]:
@@ -204,30 +185,8 @@ def _insert_rows(conn: Connection, name: str, frame: pd.DataFrame, vids: dict[tu
     rows = frame.loc[keep].assign(version_id=version[keep].astype(np.int64))
     columns = ["version_id", *stored_columns(name)]
     for start in range(0, len(rows), INSERT_CHUNK):
-        _bulk_insert(conn, DATA_TABLES[name], columns, rows.iloc[start:start + INSERT_CHUNK])
+        bulk_insert(conn, DATA_TABLES[name], columns, rows.iloc[start:start + INSERT_CHUNK])
     return len(rows)
-
-
-def _bulk_insert(conn: Connection, table: Table, columns: list[str], frame: pd.DataFrame) -> None:
-    """Insert rows the fastest way the back end offers (COPY on PostgreSQL, raw executemany on SQLite)."""
-    dialect = conn.dialect
-    values = [_column_values(frame, c) for c in columns]
-    if dialect.name == "postgresql" and dialect.driver == "psycopg":
-        quote = dialect.identifier_preparer.quote
-        sql = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in zip(*values):
-                copy.write_row(row)
-    elif dialect.name == "sqlite":
-        for i, c in enumerate(columns):
-            if isinstance(table.c[c].type, Date):  # stored as ISO text, as SQLAlchemy does on SQLite
-                iso: dict[object, str] = {}  # birth dates repeat: format each once
-                values[i] = [None if v is None else iso[v] if v in iso else iso.setdefault(v, v.isoformat())
-                             for v in values[i]]
-        sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        conn.exec_driver_sql(sql, list(zip(*values)))
-    else:
-        conn.execute(insert(table), [dict(zip(columns, row)) for row in zip(*values)])
 
 
 def _carry_forward(conn: Connection, old_vid: int, new_vid: int, table_names: set[str]) -> None:
@@ -242,7 +201,7 @@ def _carry_forward(conn: Connection, old_vid: int, new_vid: int, table_names: se
 def _write_schools(conn: Connection, frame: pd.DataFrame, summary: WriteSummary, batch) -> None:  # noqa: ANN001
     columns = stored_columns("schools")
     existing = {r["school_id"]: dict(r) for r in conn.execute(select(schools)).mappings()}
-    for row in _records(frame, columns):
+    for row in records(frame, columns):
         old = existing.get(row["school_id"])
         if old is None:
             conn.execute(insert(schools).values(**row, batch_id=batch()))
