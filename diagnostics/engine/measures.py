@@ -62,15 +62,56 @@ def needed(models: ModelSet) -> dict[str, set[str]]:
     return wanted
 
 
-def plan(models: ModelSet) -> dict[tuple[str, str], list[Measure]]:
-    """Table measures grouped by (table, layer): each group is one SQL query."""
-    groups: dict[tuple[str, str], list[Measure]] = defaultdict(list)
-    for layer, names in needed(models).items():
+@dataclass(frozen=True)
+class Scan:
+    """One grouped SQL scan of a table, and the layers its measures are delivered to.
+
+    A table with program-layer measures is scanned once, grouped by program (the rows
+    without a program form their own group); its school-layer measures that add up
+    (count, sum, mean, share) are rolled up from those groups, so the table is not read
+    twice.  Only a school-layer distinct count, which does not add up, needs a school scan.
+    """
+
+    table: str
+    grouping: str  # "school" or "program"
+    measures: tuple[Measure, ...]
+    school: frozenset[str]  # measure ids delivered at school layer
+    program: frozenset[str]  # measure ids delivered at program layer
+
+
+def uses(models: ModelSet) -> list[tuple[str, str]]:
+    """The (table, layer) pairs the indicators read."""
+    pairs = {(models.measures[n].table, layer) for layer, names in needed(models).items() for n in names
+             if models.measures[n].python is None}
+    return sorted(pairs)  # type: ignore[arg-type]
+
+
+def scans(models: ModelSet) -> list[Scan]:
+    """The SQL scans that compute every table measure the indicators need (see :class:`Scan`)."""
+    wanted = needed(models)
+    by_table: dict[str, dict[str, list[Measure]]] = defaultdict(lambda: {layer: [] for layer in LAYERS})
+    for layer, names in wanted.items():
         for name in sorted(names):
             m = models.measures[name]
             if m.python is None:
-                groups[(m.table, layer)].append(m)  # type: ignore[index]
-    return dict(groups)
+                by_table[m.table][layer].append(m)  # type: ignore[index]
+    out: list[Scan] = []
+    for table, layers in sorted(by_table.items()):
+        school, program = layers["school"], layers["program"]
+        rolled = [m for m in school if m.agg != "distinct_count"] if program else []
+        alone = [m for m in school if m not in rolled]
+        if program:
+            both = {m.id: m for m in [*program, *rolled]}
+            out.append(Scan(table, "program", tuple(both[k] for k in sorted(both)),
+                            frozenset(m.id for m in rolled), frozenset(m.id for m in program)))
+        if alone:
+            out.append(Scan(table, "school", tuple(alone), frozenset(m.id for m in alone), frozenset()))
+    return out
+
+
+def plan(models: ModelSet) -> dict[tuple[str, str], list[Measure]]:
+    """The measures of each SQL scan, by (table, grouping): each is one query."""
+    return {(s.table, s.grouping): list(s.measures) for s in scans(models)}
 
 
 def _keyed(frame: pd.DataFrame, layer: str) -> pd.DataFrame:
@@ -90,11 +131,7 @@ def _spread(frame: pd.DataFrame, index: pd.MultiIndex) -> tuple[pd.DataFrame, np
     keep = positions >= 0  # rows outside the scope (none, normally) are dropped
     data = np.full((len(index), frame.shape[1]), np.nan)
     if frame.shape[1]:
-        try:
-            numbers = frame.to_numpy(dtype=float, na_value=np.nan)
-        except (TypeError, ValueError):  # a stray text value: coerce column by column
-            numbers = frame.apply(pd.to_numeric, errors="coerce").to_numpy(float)
-        data[positions[keep]] = numbers[keep]
+        data[positions[keep]] = _numeric(frame, list(frame.columns)).to_numpy()[keep]
     present = np.zeros(len(index), dtype=bool)
     present[positions[keep]] = True
     return pd.DataFrame(data, columns=frame.columns), present
@@ -114,12 +151,39 @@ def _finish(m: Measure, total: np.ndarray, rows: np.ndarray, present: np.ndarray
     return Column(total, total, nan, rows, present)
 
 
+def _numeric(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    try:
+        return pd.DataFrame(frame[columns].to_numpy(dtype=float, na_value=np.nan), columns=columns,
+                            index=frame.index)
+    except (TypeError, ValueError):  # a stray text value: coerce column by column
+        return frame[columns].apply(pd.to_numeric, errors="coerce").astype(float)
+
+
 def _query_frames(conn: Connection, models: ModelSet, version_ids: Sequence[int]) -> dict[str, list]:
-    """Per layer: ``(measures, frame)`` of every query of the plan, the frame keyed by unit."""
+    """Per layer: ``(measures, frame)`` of every scan, the frame keyed by unit.
+
+    ``frame`` holds ``m<i>_v, m<i>_n`` for the i-th of ``measures``; a program scan's
+    school-layer measures are summed over its groups (with ``min_count=1``: a sum over
+    only missing values stays missing).
+    """
     out: dict[str, list] = {layer: [] for layer in LAYERS}
-    for (table, layer), measures in plan(models).items():
-        frame = read_frame(conn, aggregation_query(table, measures, layer, version_ids))
-        out[layer].append((measures, _keyed(frame, layer)))
+    for scan in scans(models):
+        raw = read_frame(conn, aggregation_query(scan.table, scan.measures, scan.grouping, version_ids))
+        for layer, ids in (("school", scan.school), ("program", scan.program)):
+            picked = [(i, m) for i, m in enumerate(scan.measures) if m.id in ids]
+            if not picked:
+                continue
+            columns = [f"m{i}_{part}" for i, _ in picked for part in ("v", "n")]
+            keys = raw[["school_id", "year"] + (["unit"] if scan.grouping == "program" else [])]
+            numbers = pd.concat([keys, _numeric(raw, columns)], axis=1)
+            if layer == "program":
+                numbers = numbers[numbers["unit"].notna()]
+            elif scan.grouping == "program":
+                numbers = numbers.drop(columns="unit").groupby(["school_id", "year"], as_index=False).sum(
+                    min_count=1)
+            frame = _keyed(numbers, layer)
+            frame.columns = [f"m{j}_{part}" for j in range(len(picked)) for part in ("v", "n")]
+            out[layer].append(([m for _, m in picked], frame))
     return out
 
 

@@ -133,19 +133,46 @@ def measure_columns(m: Measure, index: int) -> list[ColumnElement]:
     return [total.label(f"m{index}_v"), rows.label(f"m{index}_n")]
 
 
+def _distinct_aggregates(columns: Sequence[ColumnElement]) -> tuple[list[ColumnElement], list[int]]:
+    """The distinct aggregate expressions among ``columns`` and, for each column, its position there.
+
+    A count measure's total and row count are one expression, and filters repeat across
+    measures (every "在籍" count); SQLite evaluates each occurrence, so the scan computes
+    each distinct expression once and the outer select hands it out under every label.
+    """
+    seen: dict[str, int] = {}
+    unique: list[ColumnElement] = []
+    where: list[int] = []
+    for col in columns:
+        key = str(col.element.compile(compile_kwargs={"literal_binds": True}))  # type: ignore[attr-defined]
+        if key not in seen:
+            seen[key] = len(unique)
+            unique.append(col.element.label(f"a{len(unique)}"))  # type: ignore[attr-defined]
+        where.append(seen[key])
+    return unique, where
+
+
 def aggregation_query(table_name: str, measures: Sequence[Measure], layer: str,
                       version_ids: Sequence[int]) -> sa.Select:
-    """One grouped scan of ``table_name`` computing every measure in ``measures``."""
+    """One grouped scan of ``table_name`` computing every measure in ``measures``.
+
+    Columns: ``school_id, year`` (and ``unit`` when grouped by program: NULL for the rows
+    without a program), then ``m<i>_v, m<i>_n`` for the i-th measure.
+    """
     table = DATA_TABLES[table_name]
     dv = data_versions
     keys: list[ColumnElement] = [dv.c.school_id.label("school_id"), dv.c.year.label("year")]
     if layer == "program":
         keys.append(table.c.program_code.label("unit"))
     columns = [col for i, m in enumerate(measures) for col in measure_columns(m, i)]
-    query = (sa.select(*keys, *columns)
-             .select_from(table.join(dv, table.c.version_id == dv.c.id))
-             .where(dv.c.is_current.is_(sa.true()), dv.c.id.in_(list(version_ids))))
-    if layer == "program":
-        query = query.where(table.c.program_code.is_not(None))
-        return query.group_by(dv.c.school_id, dv.c.year, table.c.program_code)
-    return query.group_by(dv.c.school_id, dv.c.year)
+    unique, where = _distinct_aggregates(columns)
+    scan = (sa.select(*keys, *unique)
+            .select_from(table.join(dv, table.c.version_id == dv.c.id))
+            .where(dv.c.is_current.is_(sa.true()), dv.c.id.in_(list(version_ids))))
+    if layer == "program":  # rows without a program form a group (unit NULL) of their own
+        scan = scan.group_by(dv.c.school_id, dv.c.year, table.c.program_code)
+    else:
+        scan = scan.group_by(dv.c.school_id, dv.c.year)
+    inner = scan.subquery("scan")
+    return sa.select(*(inner.c[k.name] for k in keys),
+                     *(inner.c[f"a{w}"].label(col.name) for col, w in zip(columns, where)))
