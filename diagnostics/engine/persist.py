@@ -10,7 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
-from ..store.bulk import bulk_insert
+from ..store.bulk import bulk_insert, read_frame
 from ..store.results_schema import compute_runs, computed_school_years, indicator_values
 from ..store.schema import DATA_TABLES, data_versions, schools
 from .arith import VALUE_COLUMNS
@@ -112,11 +112,9 @@ def current_values(engine: Engine | Connection, school: object = None, year: obj
         query = query.where(iv.c.layer == layer)
     query = query.order_by(iv.c.school_id, iv.c.year, iv.c.layer, iv.c.unit, iv.c.indicator_id)
     if isinstance(engine, Connection):
-        rows = engine.execute(query).fetchall()
-    else:
-        with engine.connect() as conn:
-            rows = conn.execute(query).fetchall()
-    return typed_values(pd.DataFrame(rows, columns=columns))
+        return typed_values(read_frame(engine, query, columns))
+    with engine.connect() as conn:
+        return typed_values(read_frame(conn, query, columns))
 
 
 def typed_values(frame: pd.DataFrame) -> pd.DataFrame:

@@ -66,15 +66,14 @@ def peer_stats(peers: pd.DataFrame, school: str, models: ModelSet) -> PeerStats:
     g = peers.groupby(["year", "indicator_id"])["value"]
     frame = pd.DataFrame({"q1": g.quantile(0.25), "median": g.median(), "q3": g.quantile(0.75), "count": g.count()})
     quartiles = {(int(y), str(i)): row for (y, i), row in frame.to_dict("index").items()}
-    ranks: dict[tuple[int, str], tuple[int, int]] = {}
-    own = peers[peers["school_id"] == school].set_index(["year", "indicator_id"])["value"]
-    for (year, ind), group in g:
-        if (year, ind) not in own.index:
-            continue
-        mine = own[(year, ind)]
-        higher = models.indicators[ind].higher_is_better if ind in models.indicators else True
-        better = (group > mine).sum() if higher else (group < mine).sum()
-        ranks[(int(year), str(ind))] = (int(better) + 1, int(group.count()))
+    keys = ["year", "indicator_id"]
+    own = peers[peers["school_id"] == school][[*keys, "value"]].drop_duplicates(keys)
+    both = peers[[*keys, "value"]].merge(own, on=keys, suffixes=("", "_own"))
+    direction = {i: ind.higher_is_better for i, ind in models.indicators.items()}
+    higher = both["indicator_id"].map(direction).fillna(True).astype(bool)
+    both["better"] = np.where(higher, both["value"] > both["value_own"], both["value"] < both["value_own"])
+    counted = both.groupby(keys).agg(better=("better", "sum"), of=("value", "count"))
+    ranks = {(int(y), str(i)): (int(r.better) + 1, int(r.of)) for (y, i), r in zip(counted.index, counted.itertuples())}
     return PeerStats(quartiles, ranks)
 
 

@@ -7,8 +7,10 @@ errors, all reported at once.
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -93,10 +95,18 @@ def _ids(where: str, ids: list[str], models: ModelSet | None, issues: list[str])
     return tuple(ids)
 
 
+@lru_cache(maxsize=8)
+def _read_yaml(path: str, _mtime_ns: int, _size: int) -> dict:
+    """The parsed layout file, read again only when it changed (a batch builds hundreds of reports)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506 - a safe loader
+
+
 def load_layout(models: ModelSet | None = None, path: Path | None = None) -> Layout:
     """Read and check the layout; with ``models`` every indicator id must exist."""
     path = path or templates_dir() / "layout.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    stat = path.stat()
+    data = copy.deepcopy(_read_yaml(str(path), stat.st_mtime_ns, stat.st_size))
     issues: list[str] = []
     _unknown("layout", data, {"school", "province", "quality_tables"}, issues)
     school, province = data.get("school", {}), data.get("province", {})

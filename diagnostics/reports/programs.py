@@ -23,23 +23,28 @@ def _label(code: str, names: dict[str, str]) -> str:
 def program_notes(values: pd.DataFrame, ids: list[str], models: ModelSet, names: dict[str, str],
                   limit: int) -> tuple[list[ProgramNote], str]:
     """Notes on the program-layer ``values`` (judged, one school-year) of the indicators ``ids``."""
-    rows = values[(values["layer"] == "program") & values["indicator_id"].isin(ids) & values["value"].notna()]
+    rows = values[values["layer"] == "program"] if (values["layer"] != "program").any() else values
+    rows = rows.loc[rows["indicator_id"].isin(ids) & rows["value"].notna(),
+                    ["indicator_id", "unit", "value", "qualified", "level", "n"]]  # what a note reads
     if rows.empty:
         return [], ""
     below, extremes = [], []
-    groups = dict(tuple(rows.groupby("indicator_id", sort=False)))
+    groups: dict[str, list[dict]] = {}
+    for rec in rows.to_dict("records"):  # a few hundred rows: plain Python beats per-group frames
+        groups.setdefault(rec["indicator_id"], []).append(rec)
     for ind_id in [i for i in ids if i in groups]:
         ind, group = models.indicators[ind_id], groups[ind_id]
-        for r in group[group["level"].isin(list(BELOW))].itertuples(index=False):
-            below.append(ProgramNote(_label(r.unit, names), ind.name_zh, format_value(r.value, ind.unit),
-                                     format_value(r.qualified, ind.unit), r.level, BELOW[r.level]))
-        if group["qualified"].notna().any():
+        for r in group:
+            if r["level"] in BELOW:
+                below.append(ProgramNote(_label(r["unit"], names), ind.name_zh, format_value(r["value"], ind.unit),
+                                         format_value(r["qualified"], ind.unit), r["level"], BELOW[r["level"]]))
+        if any(not is_missing(r["qualified"]) for r in group):
             continue
-        solid = group[group["n"].fillna(0) >= MIN_N] if ind.unit == "%" else group
+        solid = [r for r in group if (0 if is_missing(r["n"]) else r["n"]) >= MIN_N] if ind.unit == "%" else group
         if len(solid) < 3:
             continue
-        ranked = solid.sort_values("value", ascending=not ind.higher_is_better)
-        for r, note in ((ranked.iloc[-1], "全校各专业中最弱"), (ranked.iloc[0], "全校各专业中最好")):
+        ranked = sorted(solid, key=lambda r: r["value"], reverse=ind.higher_is_better)  # best first, stable
+        for r, note in ((ranked[-1], "全校各专业中最弱"), (ranked[0], "全校各专业中最好")):
             extremes.append(ProgramNote(_label(r["unit"], names), ind.name_zh, format_value(r["value"], ind.unit),
                                         "—", "" if is_missing(r["level"]) else r["level"], note))
     n_programs = rows["unit"].nunique()

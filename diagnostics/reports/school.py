@@ -97,6 +97,7 @@ def gather_school(source: ReportSource, school: str, year: int, layout: Layout |
     rows = indicator_rows(values, year, models, peer_stats(peers, school, models))
     by_id = {r.indicator_id: r for r in rows}
     this_year = values[values["year"] == year]
+    program_year = this_year[(this_year["layer"] == "program") & this_year["value"].notna()]  # filtered once
     names = _program_names(source, school, year)
     warnings = source.warnings(school, year)
     problems = problems_by_item(warnings, models, names)
@@ -109,7 +110,7 @@ def gather_school(source: ReportSource, school: str, year: int, layout: Layout |
         found = problems.get(item, [])
         shown = found[:layout.school.problems_per_item]
         appendix.extend(found[len(shown):])
-        notes, summary = program_notes(this_year, ids, models, names, layout.school.programs_per_item)
+        notes, summary = program_notes(program_year, ids, models, names, layout.school.programs_per_item)
         section_rows = [by_id[i] for i in ids if i in by_id]
         sections.append(ItemSection(
             f"item-{n}", numeral(n), item, _light(items, item, bool(section_rows) or bool(notes)), section_rows, notes, summary,
