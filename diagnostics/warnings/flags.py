@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -92,8 +92,9 @@ def empty_flags() -> pd.DataFrame:
 
 def flags_frame(flags: Iterable[Flag]) -> pd.DataFrame:
     """Flags as a frame with :data:`FLAG_COLUMNS` (``evidence`` stays a dict)."""
-    rows = [asdict(f) for f in flags]
-    frame = pd.DataFrame(rows, columns=FLAG_COLUMNS)
+    # shallow rows (asdict would deep-copy every evidence dict: most of the time for large runs)
+    rows = [tuple(getattr(f, c) for c in FLAG_COLUMNS) for f in flags]
+    frame = pd.DataFrame(rows, columns=FLAG_COLUMNS) if rows else pd.DataFrame(columns=FLAG_COLUMNS)
     for col in ("observed",):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
     frame["year"] = pd.array(frame["year"], dtype="Int64")
