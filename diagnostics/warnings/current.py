@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, Integer, Select, Subquery, Table, cast, select
 
+from ..store.bulk import read_frame as bulk_read_frame
 from ..store.schema import DATA_TABLES, data_versions
 
 
@@ -53,4 +54,4 @@ def raw(table: str, name: str) -> Table:
 def read_frame(engine: Engine, query: Select) -> pd.DataFrame:
     """The rows of ``query`` as a frame."""
     with engine.connect() as conn:
-        return pd.read_sql(query, conn)
+        return bulk_read_frame(conn, query)

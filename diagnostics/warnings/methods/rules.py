@@ -64,6 +64,22 @@ def _where(t: FromClause, where: tuple) -> list[ColumnElement]:
     return conds
 
 
+def _reported(table: str, g: FromClause) -> ColumnElement:
+    """Whether the row's school-year reported ``table`` at all.
+
+    A list of versions computed once (one probe per version), not a correlated EXISTS evaluated for
+    each of a million rows."""
+    p, dv = raw(table, f"p{next(_alias)}"), data_versions.alias(f"d{next(_alias)}")
+    return g.c.version_id.in_(select(dv.c.id).where(exists().where(p.c.version_id == dv.c.id)))
+
+
+def _found(operand: Operand, g: FromClause) -> ColumnElement:
+    """Whether the row's match columns are found in ``operand.table`` in the same school-year (a probe
+    of that table's primary key: ``version_id`` + its key)."""
+    t = raw(operand.table, f"l{next(_alias)}")  # type: ignore[arg-type]
+    return exists().where(t.c.version_id == g.c.version_id, *[t.c[m] == g.c[m] for m in operand.match])
+
+
 def _side(operand: Operand, g: FromClause, school: str | None, year: int | None,
           joins: list) -> ColumnElement:
     """The SQL expression of one side; aggregate and look-up sides add outer joins to ``joins``.
@@ -75,7 +91,7 @@ def _side(operand: Operand, g: FromClause, school: str | None, year: int | None,
     if operand.kind == "column":
         col = g.c[operand.column]
         return col * operand.factor if operand.factor != 1.0 else col
-    present = exists().where(raw(operand.table, f"p{next(_alias)}").c.version_id == g.c.version_id)
+    present = _reported(operand.table, g)
     if operand.kind == "aggregate":
         t = raw(operand.table, f"a{next(_alias)}")
         value = func.count() if operand.agg == "count" else func.sum(t.c[operand.column])
@@ -85,9 +101,7 @@ def _side(operand: Operand, g: FromClause, school: str | None, year: int | None,
         joins.append((agg, and_(agg.c.version_id == g.c.version_id, *[agg.c[b] == g.c[b] for b in operand.by])))
         return func.coalesce(agg.c.v, case((present, 0), else_=None))
     if operand.year == "same":  # look-up: 'found', '' when not found, NULL when the table is not reported
-        t = raw(operand.table, f"l{next(_alias)}")
-        found = exists().where(t.c.version_id == g.c.version_id, *[t.c[m] == g.c[m] for m in operand.match])
-        return case((~present, None), (found, "found"), else_="")
+        return case((~present, None), (_found(operand, g), "found"), else_="")
     t = current(operand.table, school, None, name=f"l{next(_alias)}")
     cols = [t.c.school_id, *[t.c[m] for m in operand.match]]
     look = select(*cols, func.min(t.c.year).label("year")).group_by(*cols).subquery()
@@ -120,12 +134,19 @@ def violations(engine: Engine, rule: Rule, school: str | None = None, year: int 
     g, keys = _base(rule, school, year)
     joins: list = []
     left = _side(rule.left, g, school, year, joins)
-    right = _side(rule.right, g, school, year, joins)
+    if rule.operator == "exists" and rule.right.kind == "lookup" and rule.right.year == "same":
+        # the common case of a look-up in the same year (graduates and interns were students): one
+        # probe per row, where the general form would evaluate the look-up twice
+        right: ColumnElement = literal("")
+        wrong = and_(_reported(rule.right.table, g), not_(_found(rule.right, g)))  # type: ignore[arg-type]
+    else:
+        right = _side(rule.right, g, school, year, joins)
+        wrong = _violation(rule, left, right)
     source = g
     for target, on in joins:
         source = source.outerjoin(target, on)
     query = (select(g.c.school_id, g.c.year, *[g.c[k] for k in keys], left.label("left"), right.label("right"))
-             .select_from(source).where(_violation(rule, left, right)))
+             .select_from(source).where(wrong))
     return read_frame(engine, query)
 
 
