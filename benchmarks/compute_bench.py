@@ -7,17 +7,22 @@ Prints, in one run on the same database:
     grouping the indicators read, over the current versions), and the ratio of the two;
   * the time of the engine's own aggregation queries alone (fetched raw), to show what is SQL and
     what is the rest (arithmetic, levels, writing the values).
+  * the time of what ``zhengai compute`` runs: the compute with the warnings (issue 4), the data
+    checks in a thread beside it.
+Each is timed on its own copy of the freshly imported store, flushed to disk first.
 Goal (issue 3): a 300-school, 5-year province ≤ 60 s on SQLite, ratio ≤ 1.5, doubling the
-schools ≤ 2.2 × the time.
+schools ≤ 2.2 × the time; (issue 4) indicators and warnings together ≤ 60 s.
 
     .venv/bin/python benchmarks/compute_bench.py                       # the committed sample
     .venv/bin/python benchmarks/compute_bench.py --schools 150 300     # generated provinces
+    .venv/bin/python benchmarks/compute_bench.py --schools 150 300 --workdir /tmp/cb  # keep and reuse them
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -33,6 +38,7 @@ from diagnostics.io.importer import import_path
 from diagnostics.models import load_models
 from diagnostics.sample import ANSWER_KEY, generate
 from diagnostics.store import init_db, make_engine
+from diagnostics.warnings import run_warnings
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -67,15 +73,34 @@ def best_of(engine: Engine, runs: int, queries: list) -> float:
     return min(times)
 
 
-def measure(work: Path, schools: int | None, runs: int) -> dict[str, float]:
-    name = f"store_{schools or 'sample'}.db"
-    engine = make_engine(f"sqlite:///{work / name}")
+def clean_store(work: Path, schools: int | None) -> tuple[Path, float]:
+    """A freshly imported store of the province (kept in ``work`` for later runs); seconds to import."""
+    store = work / f"store_{schools or 'sample'}.clean.db"
+    if store.exists():
+        return store, float("nan")
+    engine = make_engine(f"sqlite:///{store}")
     init_db(engine)
     t0 = time.perf_counter()
     result = import_path(engine, province(work, schools))
     assert result.ok, result.to_text()
-    imported = time.perf_counter() - t0
+    engine.dispose()  # closes the last connection: the WAL is checkpointed into the file
+    return store, time.perf_counter() - t0
+
+
+def fresh_engine(clean: Path, name: str) -> Engine:
+    """An engine on a copy of the clean store, with the copy flushed to disk before anything is timed."""
+    copy = clean.with_name(name)
+    shutil.copyfile(clean, copy)
+    engine = make_engine(f"sqlite:///{copy}")
+    init_db(engine)
+    os.sync()
+    return engine
+
+
+def measure(work: Path, schools: int | None, runs: int) -> dict[str, float]:
+    clean, imported = clean_store(work, schools)
     models, _ = load_models()
+    engine = fresh_engine(clean, "compute.db")
     t0 = time.perf_counter()
     values = compute(engine, models).to_frame()
     full = time.perf_counter() - t0
@@ -84,8 +109,14 @@ def measure(work: Path, schools: int | None, runs: int) -> dict[str, float]:
     bare = best_of(engine, runs, [bare_sql(table, layer) for table, layer in uses(models)])
     own = best_of(engine, runs, [aggregation_query(s.table, s.measures, s.grouping, vids) for s in scans(models)])
     engine.dispose()
+    engine = fresh_engine(clean, "pipeline.db")
+    t0 = time.perf_counter()  # what `zhengai compute` runs: the data checks beside the compute, then the rest
+    flags = run_warnings(engine, models=models, values=lambda: compute(engine, models))
+    pipeline = time.perf_counter() - t0
+    engine.dispose()
     return {"schools": schools or 18, "import_s": imported, "compute_s": full, "bare_sql_s": bare,
-            "engine_sql_s": own, "values": len(values), "queries": len(uses(models))}
+            "engine_sql_s": own, "values": len(values), "queries": len(uses(models)), "pipeline_s": pipeline,
+            "flags": len(flags)}
 
 
 def main() -> None:
@@ -93,23 +124,27 @@ def main() -> None:
     parser.add_argument("--schools", type=int, nargs="*", default=None,
                         help="generated province sizes (default: the committed sample)")
     parser.add_argument("--runs", type=int, default=3, help="repetitions of the bare SQL (best kept)")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="keep the generated data and imported stores here and reuse them (default: a temporary folder)")
     args = parser.parse_args()
     os.environ.setdefault("ZHENGAI_HOME", tempfile.mkdtemp(prefix="zhengai-bench-home-"))
     sizes = args.schools or [None]
     print(f"{'schools':>8} {'values':>9} {'queries':>8} {'import s':>9} {'compute s':>10} {'bare SQL s':>11} "
-          f"{'ratio':>6} {'engine SQL s':>13}")
+          f"{'ratio':>6} {'engine SQL s':>13} {'compute+warnings s':>19} {'flags':>7}")
     rows = []
     with tempfile.TemporaryDirectory(prefix="zhengai-compute-bench-") as tmp:
+        work = args.workdir or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
         for n in sizes:
-            r = measure(Path(tmp), n, args.runs)
+            r = measure(work, n, args.runs)
             rows.append(r)
             print(f"{r['schools']:>8} {r['values']:>9} {r['queries']:>8} {r['import_s']:>9.1f} "
                   f"{r['compute_s']:>10.2f} {r['bare_sql_s']:>11.2f} {r['compute_s'] / r['bare_sql_s']:>6.2f} "
-              f"{r['engine_sql_s']:>13.2f}",
-                  flush=True)
+                  f"{r['engine_sql_s']:>13.2f} {r['pipeline_s']:>19.2f} {r['flags']:>7}", flush=True)
     if len(rows) >= 2:
         a, b = rows[-2], rows[-1]
-        print(f"time growth {a['schools']} → {b['schools']} schools: {b['compute_s'] / a['compute_s']:.2f}×")
+        print(f"time growth {a['schools']} → {b['schools']} schools: compute {b['compute_s'] / a['compute_s']:.2f}×, "
+              f"compute+warnings {b['pipeline_s'] / a['pipeline_s']:.2f}×")
 
 
 if __name__ == "__main__":

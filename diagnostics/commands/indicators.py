@@ -103,21 +103,28 @@ def run_compute(args: argparse.Namespace) -> int:
     if errors:
         return EXIT_INVALID
     t0 = time.perf_counter()
-    result = compute(engine, models, schools=args.school, years=args.year)
-    frame = result.to_frame()
-    print(f"指标计算完成 / indicators computed: {len(frame)} 个值 values, "
-          f"{frame[['school_id', 'year']].drop_duplicates().shape[0]} 个学校学年 school-years, "
-          f"{time.perf_counter() - t0:.1f} s")
-    if not args.no_warnings:
-        try:
-            from ..warnings import run_warnings
-        except ImportError:
-            return EXIT_OK
-        t1 = time.perf_counter()
-        # a whole-province compute hands its values over instead of reading them back
-        whole = args.school is None and args.year is None
-        flags = run_warnings(engine, models=models, values=result if whole else None)
-        print(f"预警完成 / warnings computed: {len(flags)} 条 flags, {time.perf_counter() - t1:.1f} s")
+    # a whole-province compute hands its values over instead of reading them back
+    whole = args.school is None and args.year is None
+
+    def computed():  # noqa: ANN202 - a ResultSet, or None to read the stored values
+        result = compute(engine, models, schools=args.school, years=args.year)
+        frame = result.to_frame()
+        print(f"指标计算完成 / indicators computed: {len(frame)} 个值 values, "
+              f"{frame[['school_id', 'year']].drop_duplicates().shape[0]} 个学校学年 school-years, "
+              f"{time.perf_counter() - t0:.1f} s", flush=True)
+        return result if whole else None
+
+    if args.no_warnings:
+        computed()
+        return EXIT_OK
+    try:
+        from ..warnings import run_warnings
+    except ImportError:
+        computed()
+        return EXIT_OK
+    # the data checks (SQL over the status data only) run beside the compute
+    flags = run_warnings(engine, models=models, values=computed)
+    print(f"预警完成 / warnings computed: {len(flags)} 条 flags, 共 total {time.perf_counter() - t0:.1f} s")
     return EXIT_OK
 
 

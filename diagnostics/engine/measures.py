@@ -10,13 +10,15 @@ result row), so the indicator arithmetic is whole-array work, not per-unit.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine, Select
 
 from ..models.spec import LAYERS, Measure, ModelSet
 from ..store.bulk import read_frame
@@ -159,6 +161,38 @@ def _numeric(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         return frame[columns].apply(pd.to_numeric, errors="coerce").astype(float)
 
 
+#: the tables of person records, largest first: their scans start first when scans run side by side
+LARGE_TABLES = ("students", "graduates", "internships", "teachers", "courses")
+
+
+def scan_workers(engine: Engine) -> int:
+    """How many scans run side by side: one per core (at most 4), or 1 for an in-memory SQLite
+    database, which a second connection would not see."""
+    if engine.dialect.name == "sqlite" and (engine.url.database or ":memory:") == ":memory:":
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _run_scans(conn: Connection, queries: list[tuple[str, Select]]) -> list[pd.DataFrame]:
+    """The rows of every ``(table, scan)``.  Scans run on their own connections, one thread each, as
+    many at a time as :func:`scan_workers` allows, the largest tables first: the database works while
+    the GIL is released, so two scans use two cores.  Every scan names its data versions, so the
+    separate snapshots read the same rows."""
+    workers = scan_workers(conn.engine)
+    if workers == 1 or len(queries) == 1:
+        return [read_frame(conn, q) for _, q in queries]
+
+    def run(query: Select) -> pd.DataFrame:
+        with conn.engine.connect() as own:
+            return read_frame(own, query)
+
+    rank = {name: k for k, name in enumerate(LARGE_TABLES)}
+    order = sorted(range(len(queries)), key=lambda i: rank.get(queries[i][0], len(rank)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="zhengai-scan") as pool:
+        futures = {i: pool.submit(run, queries[i][1]) for i in order}
+        return [futures[i].result() for i in range(len(queries))]
+
+
 def _query_frames(conn: Connection, models: ModelSet, version_ids: Sequence[int]) -> dict[str, list]:
     """Per layer: ``(measures, frame)`` of every scan, the frame keyed by unit.
 
@@ -167,8 +201,10 @@ def _query_frames(conn: Connection, models: ModelSet, version_ids: Sequence[int]
     only missing values stays missing).
     """
     out: dict[str, list] = {layer: [] for layer in LAYERS}
-    for scan in scans(models):
-        raw = read_frame(conn, aggregation_query(scan.table, scan.measures, scan.grouping, version_ids))
+    planned = scans(models)
+    results = _run_scans(conn, [(s.table, aggregation_query(s.table, s.measures, s.grouping, version_ids))
+                                for s in planned])
+    for scan, raw in zip(planned, results):
         for layer, ids in (("school", scan.school), ("program", scan.program)):
             picked = [(i, m) for i, m in enumerate(scan.measures) if m.id in ids]
             if not picked:

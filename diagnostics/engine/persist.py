@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -69,8 +70,24 @@ def read_targets(conn: Connection, version_ids: Iterable[int]) -> pd.DataFrame:
                         columns=["school_id", "year", "indicator_id", "program_code", "teacher_key", "target"])
 
 
+WRITE_CACHE_KIB = -262_144  # 256 MiB (negative: KiB), allocated only as pages are used
 WRITE_CHUNK = 100_000  # value rows converted to Python values and sent per bulk insert
 STORED_VALUE_COLUMNS = ["run_id", *VALUE_COLUMNS, "level", "model_version", "data_version_id"]
+
+
+@contextmanager
+def _write_cache(conn: Connection, rows: int) -> Iterator[None]:
+    """On SQLite, a larger page cache while a large run is written: with the default 2 MB the
+    transaction spills and rewrites the same B-tree pages to the WAL again and again."""
+    if conn.dialect.name != "sqlite" or rows < WRITE_CHUNK:
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size={WRITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
 def write_run(conn: Connection, model_version: str, scope: dict, started: datetime,
@@ -81,9 +98,10 @@ def write_run(conn: Connection, model_version: str, scope: dict, started: dateti
         scope=json.dumps(scope, ensure_ascii=False))).inserted_primary_key[0]
     bulk_insert(conn, computed_school_years, ["run_id", "school_id", "year", "data_version_id", "model_version"],
                 computed.assign(run_id=run_id, model_version=model_version))
-    for start in range(0, len(values), WRITE_CHUNK):
-        bulk_insert(conn, indicator_values, STORED_VALUE_COLUMNS,
-                    values.iloc[start:start + WRITE_CHUNK].assign(run_id=run_id))
+    with _write_cache(conn, len(values)):
+        for start in range(0, len(values), WRITE_CHUNK):
+            bulk_insert(conn, indicator_values, STORED_VALUE_COLUMNS,
+                        values.iloc[start:start + WRITE_CHUNK].assign(run_id=run_id))
     conn.execute(compute_runs.update().where(compute_runs.c.id == run_id)
                  .values(finished_at=datetime.now(UTC)))
     return int(run_id)

@@ -9,6 +9,7 @@ limited to the requested school and year.  The flags replace the stored ones of 
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -87,6 +88,19 @@ def _scope(flags: pd.DataFrame, school: str | None, year: int | None) -> pd.Data
     return flags[keep]
 
 
+def _run(ctx: Context, methods: list[str]) -> dict[str, tuple[pd.DataFrame | None, float, str | None]]:
+    """Run ``methods`` in order: per method its flags (None when it failed), seconds and failure note."""
+    out: dict[str, tuple[pd.DataFrame | None, float, str | None]] = {}
+    for method in methods:
+        start = time.perf_counter()
+        try:
+            out[method] = (_scope(RUNNERS[method][1](ctx), ctx.school, ctx.year), time.perf_counter() - start, None)
+        except Exception as exc:  # noqa: BLE001 - one failing method must not hide the others' flags
+            out[method] = (None, time.perf_counter() - start,
+                           f"方法 {method} 运行失败 / method {method} failed: {type(exc).__name__}: {exc}")
+    return out
+
+
 def run_warnings(engine: Engine, school: str | None = None, year: int | None = None,
                  methods: list[str] | None = None, thresholds: Thresholds | str | Path | None = None,
                  models: object = None, rules: str | Path | None = None, store: bool = True,
@@ -97,6 +111,9 @@ def run_warnings(engine: Engine, school: str | None = None, year: int | None = N
     to the packaged ``thresholds.yaml`` and ``rules.yaml``.  ``values`` may be the
     :class:`~diagnostics.engine.ResultSet` a compute of the whole province just returned (its models are
     then used too), or a frame of current values with ``run_id``; by default they are read from the store.
+    ``values`` may also be a function returning one of these (or None): the data checks, which read
+    only the status data, then run in a thread while it runs — ``zhengai compute`` passes the compute
+    itself, so the checks' SQL and the indicators' SQL use both cores.
     A method that fails does not stop the others: the failure is a note in the result.
     """
     cfg = thresholds if isinstance(thresholds, Thresholds) else load_thresholds(thresholds)
@@ -104,33 +121,38 @@ def run_warnings(engine: Engine, school: str | None = None, year: int | None = N
     unknown = sorted(set(chosen) - set(METHODS))
     if unknown:
         raise ValueError(f"未知的方法 / unknown method(s): {', '.join(unknown)}; one of {', '.join(METHODS)}")
-    if values is not None and hasattr(values, "models"):  # a ResultSet
-        models, values = models or values.models, values.values
     notes = [str(f) for f in failures()]
-    if models is None:
-        from ..models import load_models
+    checks = [m for m in chosen if RUNNERS[m][0] != "values"]
+    store_ctx = Context(cfg, None, engine, None, load_rules(rules), school, year)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="zhengai-checks") as pool:
+        pending = pool.submit(_run, store_ctx, checks) if callable(values) else None
+        if callable(values):
+            values = values()
+        if values is not None and hasattr(values, "models"):  # a ResultSet
+            models, values = models or values.models, values.values
+        if models is None:
+            from ..models import load_models
 
-        models, issues = load_models()
-        notes += [str(i) for i in issues]
-    timings: dict[str, float] = {}
-    start = time.perf_counter()
-    inputs, cards, run_id = load_inputs(engine, models, values)
-    timings["load"] = time.perf_counter() - start
-    if inputs.values.empty and any(RUNNERS[m][0] == "values" for m in chosen):
-        notes.append("还没有计算指标值，请先运行 `zhengai compute` / no indicator values yet: run `zhengai compute`")
-    ctx = Context(cfg, inputs, engine, cards, load_rules(rules), school, year)
-    parts, done = [], []
-    for method in chosen:
-        needs, runner = RUNNERS[method]
-        if needs == "values" and inputs.values.empty:
-            continue
+            models, issues = load_models()
+            notes += [str(i) for i in issues]
         start = time.perf_counter()
-        try:
-            parts.append(_scope(runner(ctx), school, year))
+        inputs, cards, run_id = load_inputs(engine, models, values)
+        timings = {"load": time.perf_counter() - start}
+        wanted = [m for m in chosen if RUNNERS[m][0] == "values"]
+        if inputs.values.empty and wanted:
+            notes.append("还没有计算指标值，请先运行 `zhengai compute` / no indicator values yet: run `zhengai compute`")
+            wanted = []
+        results = _run(Context(cfg, inputs, engine, cards, store_ctx.rules, school, year), wanted)
+        results.update(pending.result() if pending is not None else _run(store_ctx, checks))
+    parts, done = [], []
+    for method in [m for m in chosen if m in results]:
+        frame, seconds, failed = results[method]
+        timings[method] = seconds
+        if failed:
+            notes.append(failed)
+        else:
+            parts.append(frame)
             done.append(method)
-        except Exception as exc:  # noqa: BLE001 - one failing method must not hide the others' flags
-            notes.append(f"方法 {method} 运行失败 / method {method} failed: {type(exc).__name__}: {exc}")
-        timings[method] = time.perf_counter() - start
     flags = concat_flags(parts) if parts else empty_flags()
     computed_at = datetime.now(UTC)
     if store:
