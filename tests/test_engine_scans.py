@@ -14,10 +14,10 @@ from diagnostics.engine import compute
 from diagnostics.engine import measures as measures_module
 from diagnostics.engine.compute import evaluate
 from diagnostics.engine.measures import scans
-from diagnostics.engine.persist import current_versions, school_info
+from diagnostics.engine.persist import current_values, current_versions, school_info
 from diagnostics.io.importer import import_path
 from diagnostics.models import MeasureRegistry, load_models
-from diagnostics.warnings import run_warnings
+from diagnostics.warnings import load_flags, run_warnings
 
 
 def _models(tmp_path):
@@ -122,3 +122,27 @@ def test_data_checks_beside_the_compute_give_the_same_flags(engine, tmp_path):
     key = beside.flags[columns].sort_values(columns).reset_index(drop=True)
     pd.testing.assert_frame_equal(key, after.flags[columns].sort_values(columns).reset_index(drop=True))
     assert {"integrity", "completeness", "load", "standard"} <= set(beside.timings)
+
+
+def test_background_compute_stores_what_it_returns(engine, tmp_path):
+    load_frames(engine, _data())
+    models = _models(tmp_path)
+    result = compute(engine, models, background=True)
+    assert result.stored is not None
+    result.wait_stored()
+    stored = current_values(engine, with_provenance=True)
+    columns = list(result.values.columns)
+    pd.testing.assert_frame_equal(result.values.reset_index(drop=True), stored[columns].reset_index(drop=True))
+    # nothing stale now: a second compute recomputes nothing and writes in the foreground
+    again = compute(engine, models, background=True)
+    assert again.stored is None and len(again.values) == len(result.values)
+
+
+def test_warnings_store_their_flags_after_a_background_compute(engine, tmp_path):
+    folder = write_tiny(tmp_path / "data", tables={"students": STUDENTS, "facilities": FACILITIES})
+    assert import_path(engine, folder).ok
+    models = load_models()[0]
+    result = run_warnings(engine, models=models, values=lambda: compute(engine, models, background=True))
+    stored = load_flags(engine)
+    assert len(stored) == len(result.flags) > 0 and set(stored["run_id"]) == {result.run_id}
+    assert len(current_values(engine)) > 0  # the values the flags cite are committed

@@ -106,8 +106,9 @@ def run_compute(args: argparse.Namespace) -> int:
     # a whole-province compute hands its values over instead of reading them back
     whole = args.school is None and args.year is None
 
-    def computed():  # noqa: ANN202 - a ResultSet, or None to read the stored values
-        result = compute(engine, models, schools=args.school, years=args.year)
+    def computed(background: bool = True):  # noqa: ANN202 - a ResultSet, or None to read the stored values
+        # a whole-province compute writes its values while the warnings run (run_warnings waits for them)
+        result = compute(engine, models, schools=args.school, years=args.year, background=whole and background)
         frame = result.to_frame()
         print(f"指标计算完成 / indicators computed: {len(frame)} 个值 values, "
               f"{frame[['school_id', 'year']].drop_duplicates().shape[0]} 个学校学年 school-years, "
@@ -115,12 +116,12 @@ def run_compute(args: argparse.Namespace) -> int:
         return result if whole else None
 
     if args.no_warnings:
-        computed()
+        computed(background=False)
         return EXIT_OK
     try:
         from ..warnings import run_warnings
     except ImportError:
-        computed()
+        computed(background=False)
         return EXIT_OK
     # the data checks (SQL over the status data only) run beside the compute
     flags = run_warnings(engine, models=models, values=computed)

@@ -8,6 +8,7 @@ whose current data version or whose model version changed, and keeps the rest.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -24,8 +25,10 @@ from .persist import (
     current_versions,
     read_targets,
     school_info,
+    start_run,
     typed_values,
     write_run,
+    write_values,
 )
 from .results import ResultSet
 from .standards import levels, thresholds
@@ -51,14 +54,19 @@ def evaluate(conn: Connection, models: ModelSet, todo: pd.DataFrame, schools: pd
 
 
 def compute(engine: Engine, models: ModelSet, schools: Iterable[str] | str | None = None,
-            years: Iterable[int] | int | None = None) -> ResultSet:
+            years: Iterable[int] | int | None = None, background: bool = False) -> ResultSet:
     """Compute, store and return every indicator of ``models`` for the current data.
 
     ``schools`` / ``years`` limit the scope (default: every school-year with a
-    current data version).  Measures are aggregated in the database, one query
-    per (table, grouping); ratios, derived indicators and levels are computed
-    on the small per-unit results.  The returned :class:`ResultSet` holds the
-    latest values of every school-year in scope, recomputed or kept.
+    current data version).  Measures are aggregated in the database (one scan per
+    table); ratios, derived indicators and levels are computed on the small per-unit
+    results.  The returned :class:`ResultSet` holds the latest values of every
+    school-year in scope, recomputed or kept.
+
+    With ``background`` and every school-year of the scope recomputed, the values are
+    written by a thread and the result returns at once; its :meth:`ResultSet.wait_stored`
+    blocks until they are committed (``zhengai compute`` runs the value warnings
+    meanwhile).  Readers see the run only once it is committed, whole.
     """
     started = datetime.now(UTC)
     schools, years = as_list(schools), as_list(years)
@@ -75,18 +83,38 @@ def compute(engine: Engine, models: ModelSet, schools: Iterable[str] | str | Non
         "recomputed": [[s, int(y)] for s, y in zip(todo["school_id"], todo["year"])],
         "kept": len(scope) - len(todo),
     }
+    computed = todo.rename(columns={"version_id": "data_version_id"})
+    everything = len(todo) == len(scope) and len(values) > 0  # the values in hand are all there is
+    if everything and background:
+        with engine.begin() as conn:
+            run_id = start_run(conn, models.version, record, started)
+        stored = _WRITER.submit(_write_in_transaction, engine, run_id, models.version, values, computed)
+        return ResultSet(_held(values, run_id), models, info, targets, run_id=run_id, stored=stored)
     with engine.begin() as conn:
-        run_id = write_run(conn, models.version, record, started, values,
-                           todo.rename(columns={"version_id": "data_version_id"}))
-        if len(todo) == len(scope):  # everything was recomputed: the values in hand are the stored ones
-            result = typed_values(values.assign(run_id=run_id)[[*VALUE_COLUMNS, "level", *PROVENANCE]]) if len(values) else current_values(
-                conn, school=[], with_provenance=True)
+        run_id = write_run(conn, models.version, record, started, values, computed)
+        if everything:
+            result = _held(values, run_id)
         else:
             result = current_values(conn, school=scope["school_id"].unique().tolist(),
                                     year=scope["year"].unique().tolist(), with_provenance=True)
     keys = pd.MultiIndex.from_frame(result[["school_id", "year"]])
     result = result.loc[keys.isin(pd.MultiIndex.from_frame(scope[["school_id", "year"]]))]
     return ResultSet(result.reset_index(drop=True), models, info, targets, run_id=run_id)
+
+
+_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zhengai-write")
+
+
+def _held(values: pd.DataFrame, run_id: int) -> pd.DataFrame:
+    """The computed values as :func:`current_values` would read them back after the write."""
+    return typed_values(values.assign(run_id=run_id)[[*VALUE_COLUMNS, "level", *PROVENANCE]])
+
+
+def _write_in_transaction(engine: Engine, run_id: int, model_version: str, values: pd.DataFrame,
+                          computed: pd.DataFrame) -> int:
+    with engine.begin() as conn:
+        write_values(conn, run_id, model_version, values, computed)
+    return run_id
 
 
 def current_results(engine: Engine, models: ModelSet, school: Iterable[str] | str | None = None,

@@ -90,12 +90,17 @@ def _write_cache(conn: Connection, rows: int) -> Iterator[None]:
         conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
-def write_run(conn: Connection, model_version: str, scope: dict, started: datetime,
-              values: pd.DataFrame, computed: pd.DataFrame) -> int:
-    """Store one compute run: the school-years it computed and their values; return the run id."""
-    run_id = conn.execute(compute_runs.insert().values(
+def start_run(conn: Connection, model_version: str, scope: dict, started: datetime) -> int:
+    """Record a compute run (not yet finished); return its id."""
+    return int(conn.execute(compute_runs.insert().values(
         started_at=started, model_version=model_version,
-        scope=json.dumps(scope, ensure_ascii=False))).inserted_primary_key[0]
+        scope=json.dumps(scope, ensure_ascii=False))).inserted_primary_key[0])
+
+
+def write_values(conn: Connection, run_id: int, model_version: str, values: pd.DataFrame,
+                 computed: pd.DataFrame) -> None:
+    """Store a run's school-years and values and mark it finished.  Readers find a school-year's
+    values through ``computed_school_years``, written in the same transaction as the values."""
     bulk_insert(conn, computed_school_years, ["run_id", "school_id", "year", "data_version_id", "model_version"],
                 computed.assign(run_id=run_id, model_version=model_version))
     with _write_cache(conn, len(values)):
@@ -104,7 +109,14 @@ def write_run(conn: Connection, model_version: str, scope: dict, started: dateti
                         values.iloc[start:start + WRITE_CHUNK].assign(run_id=run_id))
     conn.execute(compute_runs.update().where(compute_runs.c.id == run_id)
                  .values(finished_at=datetime.now(UTC)))
-    return int(run_id)
+
+
+def write_run(conn: Connection, model_version: str, scope: dict, started: datetime,
+              values: pd.DataFrame, computed: pd.DataFrame) -> int:
+    """Store one compute run: the school-years it computed and their values; return the run id."""
+    run_id = start_run(conn, model_version, scope, started)
+    write_values(conn, run_id, model_version, values, computed)
+    return run_id
 
 
 def current_values(engine: Engine | Connection, school: object = None, year: object = None,

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import html
+from concurrent.futures import Future
 
 import pandas as pd
 
@@ -31,13 +32,21 @@ class ResultSet:
     """
 
     def __init__(self, values: pd.DataFrame, models: ModelSet, schools: pd.DataFrame | None = None,
-                 targets: pd.DataFrame | None = None, run_id: int | None = None) -> None:
+                 targets: pd.DataFrame | None = None, run_id: int | None = None,
+                 stored: Future | None = None) -> None:
         self.values = values
+        self.stored = stored  # the write of a background compute (see compute(background=True))
         self.models = models
         self.schools = schools if schools is not None else pd.DataFrame(
             columns=["school_id", "name", "level", "category"])
         self.targets = targets
         self.run_id = run_id
+
+    def wait_stored(self) -> None:
+        """Block until the values are committed to the store (at once unless computed in the
+        background); raise what the write raised."""
+        if self.stored is not None:
+            self.stored.result()
 
     # ------------------------------------------------------------------ frames
     def to_frame(self) -> pd.DataFrame:

@@ -113,7 +113,8 @@ def run_warnings(engine: Engine, school: str | None = None, year: int | None = N
     then used too), or a frame of current values with ``run_id``; by default they are read from the store.
     ``values`` may also be a function returning one of these (or None): the data checks, which read
     only the status data, then run in a thread while it runs — ``zhengai compute`` passes the compute
-    itself, so the checks' SQL and the indicators' SQL use both cores.
+    itself (in the background mode, whose values are written while the value methods run), so the
+    work uses both cores; the flags are stored once the run's values are committed.
     A method that fails does not stop the others: the failure is a note in the result.
     """
     cfg = thresholds if isinstance(thresholds, Thresholds) else load_thresholds(thresholds)
@@ -128,6 +129,7 @@ def run_warnings(engine: Engine, school: str | None = None, year: int | None = N
         pending = pool.submit(_run, store_ctx, checks) if callable(values) else None
         if callable(values):
             values = values()
+        computed = values if hasattr(values, "wait_stored") else None  # a ResultSet, maybe still being written
         if values is not None and hasattr(values, "models"):  # a ResultSet
             models, values = models or values.models, values.values
         if models is None:
@@ -154,6 +156,8 @@ def run_warnings(engine: Engine, school: str | None = None, year: int | None = N
             parts.append(frame)
             done.append(method)
     flags = concat_flags(parts) if parts else empty_flags()
+    if computed is not None:
+        computed.wait_stored()  # the flags cite the run: its values are committed first
     computed_at = datetime.now(UTC)
     if store:
         save_flags(engine, flags, run_id, school, year, done, computed_at)  # a failed method keeps its old flags
