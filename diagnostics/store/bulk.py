@@ -58,7 +58,11 @@ def bulk_insert(conn: Connection, table: Table, columns: list[str], frame: pd.Da
 
 
 def read_frame(conn: Connection, query: Executable, columns: list[str] | None = None) -> pd.DataFrame:
-    """The rows of ``query`` as a frame (columns: ``columns`` or the query's own names)."""
+    """The rows of ``query`` as a frame (columns: ``columns`` or the query's own names).
+
+    The values are the DBAPI's own, without SQLAlchemy's result processing: numbers and text
+    as they are, but a ``Date`` column comes back as ISO text on SQLite.  Meant for the large
+    numeric reads of the engine and the warnings; read dates through ``pd.read_sql``."""
     result = conn.execute(query)
     names = columns or list(result.keys())
     cursor = getattr(result, "cursor", None)
