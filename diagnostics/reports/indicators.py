@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine import target_gaps, thresholds
+from ..engine.standards import higher_is_better
 from ..models.spec import ModelSet
 from .fmt import format_change, format_value, is_missing
 from .model import IndicatorRow, TrendPoint
@@ -69,8 +70,7 @@ def peer_stats(peers: pd.DataFrame, school: str, models: ModelSet) -> PeerStats:
     keys = ["year", "indicator_id"]
     own = peers[peers["school_id"] == school][[*keys, "value"]].drop_duplicates(keys)
     both = peers[[*keys, "value"]].merge(own, on=keys, suffixes=("", "_own"))
-    direction = {i: ind.higher_is_better for i, ind in models.indicators.items()}
-    higher = both["indicator_id"].map(direction).fillna(True).astype(bool)
+    higher = higher_is_better(both, models)
     both["better"] = np.where(higher, both["value"] > both["value_own"], both["value"] < both["value_own"])
     counted = both.groupby(keys).agg(better=("better", "sum"), of=("value", "count"))
     ranks = {(int(y), str(i)): (int(r.better) + 1, int(r.of)) for (y, i), r in zip(counted.index, counted.itertuples())}

@@ -73,13 +73,6 @@ def _reported(table: str, g: FromClause) -> ColumnElement:
     return g.c.version_id.in_(select(dv.c.id).where(exists().where(p.c.version_id == dv.c.id)))
 
 
-def _found(operand: Operand, g: FromClause) -> ColumnElement:
-    """Whether the row's match columns are found in ``operand.table`` in the same school-year (a probe
-    of that table's primary key: ``version_id`` + its key)."""
-    t = raw(operand.table, f"l{next(_alias)}")  # type: ignore[arg-type]
-    return exists().where(t.c.version_id == g.c.version_id, *[t.c[m] == g.c[m] for m in operand.match])
-
-
 def _side(operand: Operand, g: FromClause, school: str | None, year: int | None,
           joins: list) -> ColumnElement:
     """The SQL expression of one side; aggregate and look-up sides add outer joins to ``joins``.
@@ -101,7 +94,9 @@ def _side(operand: Operand, g: FromClause, school: str | None, year: int | None,
         joins.append((agg, and_(agg.c.version_id == g.c.version_id, *[agg.c[b] == g.c[b] for b in operand.by])))
         return func.coalesce(agg.c.v, case((present, 0), else_=None))
     if operand.year == "same":  # look-up: 'found', '' when not found, NULL when the table is not reported
-        return case((~present, None), (_found(operand, g), "found"), else_="")
+        t = raw(operand.table, f"l{next(_alias)}")
+        found = exists().where(t.c.version_id == g.c.version_id, *[t.c[m] == g.c[m] for m in operand.match])
+        return case((~present, None), (found, "found"), else_="")
     t = current(operand.table, school, None, name=f"l{next(_alias)}")
     cols = [t.c.school_id, *[t.c[m] for m in operand.match]]
     look = select(*cols, func.min(t.c.year).label("year")).group_by(*cols).subquery()
@@ -118,8 +113,7 @@ def _zero(expr: ColumnElement) -> ColumnElement:
 
 def _violation(rule: Rule, left: ColumnElement, right: ColumnElement) -> ColumnElement:
     if rule.operator == "exists":  # right is '' when the row was not found, NULL when nothing to look in
-        found = right != ""
-        return and_(right.is_not(None), not_(found))
+        return right == ""  # one comparison: the look-up (a probe per row) is evaluated once
     compare = COMPARE[rule.operator]
     if rule.missing == "skip_if_any_missing":
         return and_(left.is_not(None), right.is_not(None), not_(compare(left, right)))
@@ -134,19 +128,12 @@ def violations(engine: Engine, rule: Rule, school: str | None = None, year: int 
     g, keys = _base(rule, school, year)
     joins: list = []
     left = _side(rule.left, g, school, year, joins)
-    if rule.operator == "exists" and rule.right.kind == "lookup" and rule.right.year == "same":
-        # the common case of a look-up in the same year (graduates and interns were students): one
-        # probe per row, where the general form would evaluate the look-up twice
-        right: ColumnElement = literal("")
-        wrong = and_(_reported(rule.right.table, g), not_(_found(rule.right, g)))  # type: ignore[arg-type]
-    else:
-        right = _side(rule.right, g, school, year, joins)
-        wrong = _violation(rule, left, right)
+    right = _side(rule.right, g, school, year, joins)
     source = g
     for target, on in joins:
         source = source.outerjoin(target, on)
     query = (select(g.c.school_id, g.c.year, *[g.c[k] for k in keys], left.label("left"), right.label("right"))
-             .select_from(source).where(wrong))
+             .select_from(source).where(_violation(rule, left, right)))
     return read_frame(engine, query)
 
 
