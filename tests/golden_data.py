@@ -60,25 +60,31 @@ def frames() -> dict[str, pd.DataFrame]:
     facilities = _rows([(1, {
         "teaching_admin_area": 1072.0, "land_area": 6700.0, "building_area": 2010.0, "dormitory_area": 335.0,
         "practice_area": 670.0, "equipment_value": 300000.0, "new_equipment_value": 50000.0, "books": 4500,
-        "new_books": 150, "computers": 67, "multimedia_seats": 134, "practice_workstations": 134,
+        "new_books": 150, "computers": 67, "multimedia_seats": 134, "language_lab_seats": 67,
+        "practice_workstations": 134,
         "enterprise_equipment_value": 33500.0, "network_bandwidth": 1000.0,
     })])
     no = {"competition_award": "无"}  # (the store's default award would be the first code, 省级)
+    half = {"study_mode": "全日制"}  # employed_half_year: followed up half a year after graduation (None: not)
     graduates = _rows([
         (1, {"program_code": "P1", "destination": "就业", "job_related": True, "certificate": True,
-             "monthly_income": 4000.0, "competition_award": "省级"}),
+             "monthly_income": 4000.0, "competition_award": "省级", **half, "employed_half_year": True}),
         (1, {"program_code": "P1", "destination": "就业", "job_related": False, "certificate": True,
-             "monthly_income": 3000.0, **no}),
+             "monthly_income": 3000.0, **no, **half, "employed_half_year": True}),
         (1, {"program_code": "P1", "destination": "升学", "job_related": None, "certificate": False,
-             "competition_award": "国家级"}),
-        (1, {"program_code": "P1", "destination": "待就业", "job_related": None, "certificate": False, **no}),
-        (1, {"program_code": "P1", "destination": "应征入伍", "job_related": None, "certificate": True, **no}),
+             "competition_award": "国家级", **half, "employed_half_year": True}),
+        (1, {"program_code": "P1", "destination": "待就业", "job_related": None, "certificate": False, **no,
+             **half, "employed_half_year": False}),
+        (1, {"program_code": "P1", "destination": "应征入伍", "job_related": None, "certificate": True, **no,
+             **half, "employed_half_year": None}),
         (1, {"program_code": "P2", "destination": "就业", "job_related": True, "certificate": True,
-             "monthly_income": 5000.0, "competition_award": "省级"}),
+             "monthly_income": 5000.0, "competition_award": "省级", **half, "employed_half_year": True}),
         (1, {"program_code": "P2", "destination": "自主创业", "job_related": None, "certificate": False,
-             "monthly_income": 6000.0, **no}),
-        (2, {"program_code": "P2", "destination": "待就业", "job_related": None, "certificate": False, **no}),
-        (1, {"program_code": "P2", "destination": "就业", "job_related": None, "certificate": False, **no}),
+             "monthly_income": 6000.0, **no, **half, "employed_half_year": True}),
+        (2, {"program_code": "P2", "destination": "待就业", "job_related": None, "certificate": False, **no,
+             **half, "employed_half_year": False}),
+        (1, {"program_code": "P2", "destination": "就业", "job_related": None, "certificate": False, **no,
+             "study_mode": "成人脱产", "employed_half_year": True}),
     ])
     graduates["student_key"] = [f"g{i}" for i in range(len(graduates))]
     internships = _rows([  # insured, tracked, assessed, matches_program
@@ -162,7 +168,7 @@ EXPECTED: dict[str, dict[str, float]] = {
     "land_per_student": {"": 6700 / 67},  # = 100
     "dormitory_area_per_student": {"": 335 / 67},  # = 5
     "computers_per_100_students": {"": 67 / 67 * 100},  # = 100
-    "multimedia_seats_per_100_students": {"": 134 / 67 * 100},  # = 200
+    "multimedia_seats_per_100_students": {"": (134 + 67) / 67 * 100},  # multimedia + language-lab seats = 300
     "new_equipment_share": {"": 50000 / (300000 - 50000) * 100},  # = 20
     "new_books_per_student": {"": 150 / 75},  # = 2
     "practice_area_per_student": {"": 670 / 67},  # = 10
@@ -172,7 +178,9 @@ EXPECTED: dict[str, dict[str, float]] = {
     "program_teacher_share": {"": 5 / 6 * 100},  # 5 of 6 专任 belong to a program
     # dual-qualified program 专任: P1 硕士副高 + 学士中级 = 2, P2 学士初级 = 1 → 3 of 5
     "dual_qualified_program_teacher_share": {"": 3 / 5 * 100, "P1": 2 / 3 * 100, "P2": 1 / 2 * 100},
-    "industry_teacher_share": {"": 3 / 6 * 100},  # 校外兼职 2 + 校外兼课 1 per 6 专任
+    "industry_teacher_share": {"": 2 / 6 * 100},  # 校外兼职 2 per 6 专任 (校外兼课 from other schools not counted)
+    "external_teacher_share": {"": 3 / 6 * 100},  # 聘请校外教师: 校外兼职 2 + 校外兼课 1 per 6 专任
+    "student_fulltime_teacher_ratio": {"": 87 / 6},  # enrolled students ÷ full-time teachers = 14.5
     "program_mid_title_teachers": {"P1": 3, "P2": 1},  # P1 副高 正高 中级; P2 中级 (初级 not)
     "program_senior_title_teachers": {"P1": 2, "P2": 0},
     "program_dual_qualified_teachers": {"P1": 2, "P2": 0},  # P2's dual-qualified teacher is 初级
@@ -184,6 +192,9 @@ EXPECTED: dict[str, dict[str, float]] = {
     "dual_qualified_share": {"": 3 / 6 * 100, "P1": 2 / 3 * 100, "P2": 1 / 2 * 100},
     # placed (就业/升学/自主创业/应征入伍): P1 4 of 5, P2 3 of 5 → school 7 of 10
     "employment_rate": {"": 70.0, "P1": 80.0, "P2": 60.0},
+    # full-time graduates followed up half a year later: P1 4 (3 employed; 应征入伍 not followed),
+    # P2 4 (2 employed; the 成人脱产 graduate is not full-time) → school 5 / 8
+    "half_year_employment_rate": {"": 5 / 8 * 100, "P1": 3 / 4 * 100, "P2": 2 / 4 * 100},
     "pending_destination_rate": {"": 30.0, "P1": 20.0, "P2": 40.0},  # 100 − employment_rate
     # 就业 with job_related given: P1 (T, F) → 1/2; P2 (T; the other 就业 has none) → 1/1; school 2/3
     "job_relatedness_rate": {"": 2 / 3 * 100, "P1": 50.0, "P2": 100.0},
@@ -292,16 +303,17 @@ EXPECTED_LEVELS = {
     ("student_teacher_ratio", "P1"): "",  # no program-layer standard
     ("teaching_admin_area_per_student", ""): "合格",  # 16 ≥ 16 (exactly at the level)
     ("books_per_student", ""): "合格",  # 60 ≥ 60 (工科)
-    ("dormitory_area_per_student", ""): "不合格",  # 5 < 6.5, no 限制招生 level
+    ("dormitory_area_per_student", ""): "",  # 6.5 is a reference value only (not read in the standard's text)
+    ("external_teacher_share", ""): "不合格",  # 50 > 25 (教发〔2004〕2号: external ≤ ¼ of full-time)
+    ("student_fulltime_teacher_ratio", ""): "",  # 1:20 is the 中职 standard
     ("intern_insured_rate", ""): "不合格",  # 75 < 100
     ("equipment_value_total", ""): "不合格",  # 300 000 < 6 000 000
     ("program_senior_title_teachers", "P1"): "合格",  # 2 ≥ 2
     ("program_senior_title_teachers", "P2"): "不合格",  # 0 < 2
     ("enrolment_total", ""): "",  # the 1200 standard is for 中职 only
     ("land_per_student", ""): "",  # 59 is declared for 农林 only
-    ("practice_hours_share", ""): "合格",  # 43.3 ≥ 40 (高职, 2000 暂行)
-    ("practice_hours_share", "P1"): "合格",  # 50 ≥ 40
-    ("practice_hours_share", "P2"): "不合格",  # 30 < 40
+    ("practice_hours_share", ""): "",  # "about 40%" is a default target, not a pass mark
+    ("practice_hours_share", "P1"): "",
     ("intern_tracking_rate", ""): "不合格",  # 50 < 100
     ("teacher_practice_30d_share", ""): "",  # no standard declared
 }

@@ -107,9 +107,13 @@ def test_target_gap_and_score_in_details(golden):
     dq = d.loc[("dual_qualified_share", "")]  # 50 against 40 → +10, met
     assert (dq["target"], dq["gap"], dq["met"]) == (40.0, pytest.approx(10.0), True)
     assert np.isnan(d.loc[("employment_rate", "")]["target"])  # no school-layer target
-    # ratio-method score, weight 1: 60 books at 合格 60 → 1; dormitory 5 of 6.5 (no 限制招生) → 5 / 6.5
+    # ratio-method score, weight 1: 60 books at 合格 60 → 1; insured interns 75 of 100 (no 限制招生) → 0.75
     assert d.loc[("books_per_student", "")]["score"] == 1.0
-    assert d.loc[("dormitory_area_per_student", "")]["score"] == pytest.approx(5 / 6.5)
+    assert d.loc[("intern_insured_rate", "")]["score"] == pytest.approx(0.75)
+    # the dormitory's 6.5 is a reference value (参考值): no level, no score, but shown with its source
+    dorm = d.loc[("dormitory_area_per_student", "")]
+    assert np.isnan(dorm["score"]) and np.isnan(dorm["qualified"]) and dorm["reference_qualified"] == 6.5
+    assert "未读到标准原表" in dorm["reference_source"]
     assert d.loc[("books_per_student", "")]["qualified_source"].startswith("教发〔2004〕2号")
     assert bool(d.loc[("books_per_student", "")]["qualified_verified"]) is True  # 工科 row verified
 
@@ -228,7 +232,21 @@ def test_current_values_filters(engine, library):
 
 
 # ------------------------------------------------------------------------------------ cards
-def test_cards_yellow_red_and_three_years(sqlite_engine, library):
+def verified_restrictions(tmp_path) -> object:
+    """The library as a province would have it after reading the 限制招生 table in the published text:
+    the reference values of the basic indicators' 限制招生 rows marked verified (with article and value)."""
+    copy = tmp_path / "indicators_verified"
+    shutil.copytree(REPO_INDICATORS, copy)
+    path = copy / "basic_conditions.yaml"
+    text = re.sub(r"(level: 限制招生, value: ([\d.]+),(?:[^}]|\n)*?)verified: false",
+                  r'\1article: 附件 限制招生表, printed: "\2", verified: true', path.read_text(encoding="utf-8"))
+    path.write_text(text, encoding="utf-8")
+    models, issues = load_models([copy], registry=MeasureRegistry())
+    assert not [i for i in issues if i.level == "error"], issues
+    return models
+
+
+def _card_province(engine) -> None:
     hv = [{"school_id": s, "level": "高职", "category": "工科"} for s in ("OK", "Y1", "R2", "R3", "MID")]
     data = _merge(
         _small("OK", 2023),  # every basic indicator at 合格
@@ -236,20 +254,45 @@ def test_cards_yellow_red_and_three_years(sqlite_engine, library):
         _small("R2", 2023, books=300, equipment=20000.0),  # books 30 and equipment 2000 < 3000 → red
         _small("R3", 2021, books=300), _small("R3", 2022, books=300), _small("R3", 2023, books=300),
         _small("MID", 2023, books=500),  # books 50: below 合格 60 but above 35 → 不合格, no card
-        _small("ZZ", 2023, students=300),  # 中职: ratio 300 > 20 but no 限制招生 level → no card
+        _small("ZZ", 2023, students=300),  # 中职: no 限制招生 level → no card
     )
-    load_frames(sqlite_engine, data, [*hv, {"school_id": "ZZ", "level": "中职", "category": "综合"}])
-    rs = compute(sqlite_engine, library)
+    load_frames(engine, data, [*hv, {"school_id": "ZZ", "level": "中职", "category": "综合"}])
+
+
+def test_cards_yellow_red_and_three_years(sqlite_engine, tmp_path):
+    _card_province(sqlite_engine)
+    rs = compute(sqlite_engine, verified_restrictions(tmp_path))
     frame = rs.to_frame()
     assert _value(frame[frame["school_id"] == "Y1"], "books_per_student")["level"] == "限制招生"
     assert _value(frame[frame["school_id"] == "MID"], "books_per_student")["level"] == "不合格"
-    assert _value(frame[frame["school_id"] == "ZZ"], "student_teacher_ratio")["level"] == "不合格"
     got = cards(rs).set_index(["school_id", "year"])["card"].to_dict()
     assert got == {("Y1", 2023): "黄牌", ("R2", 2023): "红牌",
                    ("R3", 2021): "黄牌", ("R3", 2022): "黄牌", ("R3", 2023): "红牌"}
     reasons = cards(rs).set_index(["school_id", "year"])["reasons"]
     assert "生均图书" in reasons[("Y1", 2023)] and "连续三年" in reasons[("R3", 2023)]
+    assert "低于限制招生线" in reasons[("Y1", 2023)]
     assert cards(frame).set_index(["school_id", "year"])["card"].to_dict() == got
+
+
+def test_unverified_restriction_values_raise_no_card(sqlite_engine, library):
+    # the shipped library: the 专科 限制招生 table was not read in the published text, so its values are
+    # reference values — the same schools are 不合格 where they miss 合格, and no card is raised
+    _card_province(sqlite_engine)
+    rs = compute(sqlite_engine, library)
+    frame = rs.to_frame()
+    books = _value(frame[frame["school_id"] == "Y1"], "books_per_student")
+    assert books["level"] == "不合格"
+    assert cards(rs).empty
+    details = rs.details().set_index(["school_id", "indicator_id", "unit"])
+    assert details.loc[("Y1", "books_per_student", ""), "reference_restriction"] == 35.0
+
+
+def test_card_reason_says_above_for_a_lower_is_better_indicator(sqlite_engine, tmp_path):
+    # 生师比 is lower-is-better: a school above its 限制招生 line is "高于", never "低于"
+    load_frames(sqlite_engine, _merge(_small("HI", 2023, students=3000)),
+                [{"school_id": "HI", "level": "高职", "category": "工科"}])
+    reasons = cards(compute(sqlite_engine, verified_restrictions(tmp_path)))["reasons"].tolist()
+    assert any("生师比" in r and "高于限制招生线" in r for r in reasons), reasons
 
 
 # ----------------------------------------------------------------------------- ratio score
@@ -395,7 +438,8 @@ def test_model_default_target_for_secondary_schools(sqlite_engine, library):
     share = d.loc[("industry_teacher_share", "")]  # no external teachers: 0 % against the default 20 %
     assert (share["value"], share["target"], share["gap"], share["met"]) == (0.0, 20.0, -20.0, False)
     assert share["target_source"].startswith("模型默认目标")
-    assert d.loc[("student_teacher_ratio", "")]["level"] == "合格"  # 10 ≤ 20 (中职)
+    assert d.loc[("student_teacher_ratio", "")]["level"] == ""  # the 教发〔2004〕2号 ratio has no 中职 standard
+    assert d.loc[("student_fulltime_teacher_ratio", "")]["level"] == "合格"  # 10 students per teacher ≤ 20 (中职)
 
 
 def test_readme_worked_example(sqlite_engine, tmp_path):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 import pytest
 from conftest import PgDatabase
@@ -75,11 +74,13 @@ def test_readme_coverage_tables_match_the_library(library):
 
 def test_to_verify_values_keep_their_mark_and_source(library):
     practice = {(s.level, s.value): s for s in library.indicators["practice_hours_share"].standards}
-    assert practice[("合格", 40.0)].verified and "2000" in practice[("合格", 40.0)].source  # domain.md §4.3
+    about = practice[("目标", 40.0)]  # "一般应占…40%左右": a default target, not a pass mark
+    assert about.verified and "2000" in about.source and about.article == "第四条" and "40%左右" in about.printed
     assert not practice[("目标", 50.0)].verified and "教职成〔2019〕13号" in practice[("目标", 50.0)].source
     for ind in library.indicators.values():
         for std in ind.standards:
             assert std.source, (ind.id, std.key)
+            assert not std.verified or (std.article and std.printed), (ind.id, std.key)
 
 
 def test_optional_finance_fields_are_declared_optional(library):
@@ -174,10 +175,13 @@ def test_filters_that_read_the_year(two_years):
 
 def test_a_default_target_that_starts_in_2019(two_years):
     d = two_years.details().set_index(["indicator_id", "year", "unit"])
-    # 40 practice hours of 100 = 40 %: 合格 (≥ 40, 2000 暂行) in both years;
-    # the 50 % target of 教职成〔2019〕13号 applies from 2019 only: gap 40 − 50 = −10
+    # 40 practice hours of 100 = 40 %: "about 40%" (2000 暂行, 第四条) is a default target, not a pass mark —
+    # no level, the target met in both years; the 50 % of 教职成〔2019〕13号 was not read in its published
+    # text, so it is a reference value and never becomes the target
     for year in (2018, 2019):
-        assert d.loc[("practice_hours_share", year, "")]["level"] == "合格"
-    assert np.isnan(d.loc[("practice_hours_share", 2018, "")]["target"])
-    row = d.loc[("practice_hours_share", 2019, "P1")]
-    assert (row["value"], row["target"], row["gap"]) == (40.0, 50.0, -10.0)
+        row = d.loc[("practice_hours_share", year, "")]
+        assert row["level"] == ""
+        assert (row["value"], row["target"], row["gap"], bool(row["met"])) == (40.0, 40.0, 0.0, True)
+    assert d.loc[("practice_hours_share", 2019, "P1")]["target"] == 40.0
+
+

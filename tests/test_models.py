@@ -21,8 +21,8 @@ HEAD = {"name_zh": "测试", "name_en": "test", "definition_zh": "测试", "defi
 
 
 def ind(ident: str, **fields) -> dict:
-    """An indicator entry with the required texts filled in."""
-    return {"id": ident, **HEAD, **fields}
+    """An indicator entry with the required texts filled in (its Chinese name unique: targets are found by it)."""
+    return {"id": ident, **HEAD, "name_zh": f"测试{ident}", **fields}
 
 
 def write(tmp_path, text: str, name: str = "model.yaml"):
@@ -232,7 +232,7 @@ def test_unit_mismatches(tmp_path):
 
 
 def test_standards_must_fit_the_direction(tmp_path):
-    std = {"source": "s", "verified": True}
+    std = {"source": "s", "verified": True, "article": "表一", "printed": "18"}
     path = write_doc(tmp_path, indicators=[ind(
         "x", unit="1", direction="lower_is_better",
         ratio={"numerator": "weighted_enrolment", "denominator": "total_teachers"},
@@ -303,3 +303,56 @@ def test_registry_survives_a_broken_plugin(monkeypatch, tmp_path):
     assert "failed to load" in by_key[(str(path), "measures.m_broken.python")].message_en
     assert "no measure function nowhere" in by_key[(str(path), "measures.m_missing.python")].message_en
     assert by_key[("entry point broken", "zhengai.measures")].level == "warning"
+
+
+# ------------------------------------------------------------------ verified standards and names
+def test_a_verified_standard_names_its_article_and_printed_value(tmp_path):
+    bare = {"level": "合格", "value": 18, "source": "教发〔2004〕2号", "verified": True}
+    path = write_doc(tmp_path, indicators=[
+        ind("no_article", **TEACHERS, standards=[bare]),
+        ind("with_article", **TEACHERS,
+            standards=[{**bare, "article": "附件 表一", "printed": "18"}]),
+        ind("reference", **TEACHERS, standards=[{**bare, "verified": False}]),
+    ])
+    assert keys(issues_of(path)) == ["indicators.no_article.standards[0].verified"]
+
+
+def test_a_reference_value_may_sit_beside_the_verified_standard(tmp_path):
+    verified = {"level": "合格", "value": 20, "source": "s", "verified": True, "article": "第二条", "printed": "20%"}
+    reference = {"level": "合格", "value": 25, "source": "from memory", "verified": False}
+    path = write_doc(tmp_path, indicators=[
+        ind("pair", **TEACHERS, standards=[verified, reference]),
+        ind("two_verified", **TEACHERS, standards=[verified, verified]),
+    ])
+    assert keys(issues_of(path)) == ["indicators.two_verified.standards[1].level"]  # only two that decide
+
+
+def test_names_and_aliases_belong_to_one_indicator(tmp_path):
+    path = write_doc(tmp_path, indicators=[
+        ind("first", **TEACHERS, aliases=["双师比例"]),
+        ind("second", **TEACHERS, aliases=["双师 比例"]),  # the same once normalised
+    ])
+    found = messages(issues_of(path))
+    assert "already belongs to the indicator first" in found["indicators.second.aliases"]
+
+
+def test_resolve_by_id_name_or_alias_and_suggest():
+    library, _ = loader_module.load_models()
+    assert library.resolve("student_teacher_ratio") == "student_teacher_ratio"
+    assert library.resolve(" 生师比 ") == "student_teacher_ratio"  # blanks ignored
+    assert library.resolve("就业率") == "half_year_employment_rate"  # the scorecard's rate (half a year on)
+    assert library.resolve("毕业去向落实率") == "employment_rate"
+    assert library.resolve("双师比例") == "dual_qualified_share"
+    assert library.resolve("就业") is None
+    assert library.suggest("就业")[0].startswith("half_year_employment_rate（")
+    assert any(s.startswith("dual_qualified_share（") for s in library.suggest("双师型比例"))
+
+
+def test_standards_of_new_schools_apply_by_founding_year():
+    library, _ = loader_module.load_models()
+    land = [s for s in library.indicators["land_area_total"].standards if s.founded_from]
+    assert land and all(s.founded_from == 2010 for s in land)
+    new = land[0]
+    assert new.applies("中职", "工科", "school", 2015, founded=2012)
+    assert not new.applies("中职", "工科", "school", 2015, founded=1974)  # a school of 1974 was not 新建
+    assert not new.applies("中职", "工科", "school", 2015, founded=None)

@@ -38,6 +38,17 @@ def indicator_frame(models) -> pd.DataFrame:  # noqa: ANN001
     return pd.DataFrame(rows)
 
 
+def standard_info(s) -> dict:  # noqa: ANN001 - a models.spec.Standard
+    """One standard as ``indicators show`` lists it: whether it is verified and whether it sets a level
+    (a reference value, 参考值, is shown but decides nothing)."""
+    return {"level": s.level, "value": s.value, "school_levels": list(s.school_levels or ()),
+            "categories": list(s.categories or ()), "layers": list(s.layers), "from_year": s.from_year,
+            "to_year": s.to_year, "founded_from": s.founded_from, "source": s.source, "article": s.article or None,
+            "printed": s.printed or None, "verified": s.verified, "sets_level": s.sets_level,
+            "role": ("sets_level" if s.sets_level else "default_target" if s.decides else "reference"),
+            "note": s.note or None}
+
+
 def _show(models, ident: str, fmt: str) -> int:  # noqa: ANN001
     resolved = models.resolve(ident)
     if resolved is None:
@@ -51,9 +62,8 @@ def _show(models, ident: str, fmt: str) -> int:  # noqa: ANN001
         "measure": ind.measure, "numerator": ind.numerator, "denominator": ind.denominator,
         "factor": ind.factor, "expr": ind.expr_text or None, "period": f"{ind.year_convention}/{ind.period_kind}",
         "missing": ind.missing, "file": ind.file,
-        "standards": [{"level": s.level, "value": s.value, "school_levels": list(s.school_levels or ()),
-                       "categories": list(s.categories or ()), "source": s.source, "verified": s.verified}
-                      for s in ind.standards],
+        "aliases": list(ind.aliases),
+        "standards": [standard_info(s) for s in ind.standards],
     }
     if fmt == "json":
         import json

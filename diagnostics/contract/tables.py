@@ -21,6 +21,7 @@ COURSE_TYPES = ("A", "B", "C")
 DESTINATIONS = ("就业", "升学", "自主创业", "应征入伍", "待就业")
 AWARDS = ("省级", "国家级", "无")
 SURVEYS = ("学生", "毕业生", "用人单位", "教师")
+INTERNSHIP_KINDS = ("认识实习", "岗位实习")
 
 
 def _school_year(year_doc_zh: str = "学年（起始年份）") -> tuple[Field, Field]:
@@ -149,6 +150,9 @@ FACILITIES = Table(
         _count("multimedia_seats", "多媒体教室座位", "multimedia seats", unit="个"),
         _count("practice_workstations", "校内实践教学工位数", "practice workstations", unit="个"),
         _opt(_count("ebooks", "电子图书", "electronic books", unit="册")),
+        _opt(_count("language_lab_seats", "语音实验室座位", "language-lab seats", unit="个",
+                    doc_zh="百名学生配多媒体教室和语音实验室座位数的分子之一（教发〔2004〕2号）；未填报时该指标不计算",
+                    doc_en="part of the multimedia and language-lab seats indicator; without it that indicator has no value")),
         _opt(Field("network_bandwidth", "校园网出口带宽", FLOAT, en="campus network bandwidth", unit="Mbps")),
     ),
 )
@@ -192,6 +196,9 @@ PARTNERS = Table(
         _count("codeveloped_courses", "共同开发课程数", "co-developed courses", unit="门"),
         _count("industry_teachers", "兼职教师数", "industry teachers"),
         Field("joint_training_base", "共建实训基地", BOOL, en="joint training base"),
+        _opt(_count("employees", "在岗职工总数", "employees",
+                    doc_zh="用于核对岗位实习学生不超过在岗职工总数的 10%（教职成〔2021〕4号第十一条）",
+                    doc_en="to check interns ≤ 10% of the employer's staff (2021 internship rules, art. 11)")),
     ),
 )
 
@@ -207,6 +214,12 @@ INTERNSHIPS = Table(
         Field("months", "时长（月）", FLOAT, en="months", unit="月"),
         Field("tracked", "全过程跟踪", BOOL, en="tracked"),
         Field("assessed", "考核评价", BOOL, en="assessed"),
+        Field("kind", "实习类型", CODE, en="kind", codes=INTERNSHIP_KINDS, required=False, default="岗位实习",
+              doc_zh="认识实习或岗位实习（教职成〔2021〕4号第二条）；未填时按岗位实习",
+              doc_en="认识实习 (observation) or 岗位实习 (placement), per the 2021 rules; absent means 岗位实习"),
+        _opt(_count("post_employees", "同类岗位在岗职工数", "employees in the same post",
+                    doc_zh="用于核对同类岗位实习学生不超过在岗职工的 20%（第十一条）",
+                    doc_en="to check interns ≤ 20% of the staff in the same post (art. 11)")),
     ),
 )
 
@@ -221,6 +234,12 @@ GRADUATES = Table(
         Field("monthly_income", "月收入", FLOAT, en="monthly income", unit="元", nullable=True),
         Field("certificate", "职业技能等级证书", BOOL, en="skill certificate"),
         Field("competition_award", "技能大赛获奖", CODE, en="competition award", codes=AWARDS),
+        Field("study_mode", "学习形式", CODE, en="study mode", codes=STUDY_MODES, required=False, default="全日制",
+              doc_zh="未填时按全日制", doc_en="absent means 全日制 (full-time)"),
+        _opt(Field("employed_half_year", "毕业半年后就业", BOOL, en="employed half a year after graduation",
+                   doc_zh="毕业半年后已就业（含升学、自主创业、应征入伍）：质量年报计分卡“就业率”的口径",
+                   doc_en="employed (incl. further study, self-employment, enlistment) half a year after "
+                          "graduation: the quality-report scorecard's employment rate")),
     ),
 )
 

@@ -40,14 +40,15 @@ def cards(values: pd.DataFrame | ResultSet, schools: pd.DataFrame | None = None,
         higher_vocational = set(schools.loc[schools["level"] == "高职", "school_id"].astype(str))
         rows = rows.loc[rows["school_id"].isin(higher_vocational)]
 
-    def name(ind_id: str) -> str:
+    def reason(ind_id: str, value: float) -> str:
         ind = models.indicators.get(ind_id) if models is not None else None
-        return f"{ind.name_zh} ({ind_id})" if ind is not None else ind_id
+        name = f"{ind.name_zh} ({ind_id})" if ind is not None else ind_id
+        side_zh, side_en = ("高于", "above") if ind is not None and not ind.higher_is_better else ("低于", "below")
+        return f"{name} = {value:.4g} {side_zh}限制招生线 / {side_en} the 限制招生 level"
 
     failing: dict[tuple[str, int], list[str]] = {}
     for row in rows.sort_values(["school_id", "year", "indicator_id"]).itertuples(index=False):
-        failing.setdefault((row.school_id, int(row.year)), []).append(
-            f"{name(row.indicator_id)} = {row.value:.4g} 低于限制招生线 / below the 限制招生 level")
+        failing.setdefault((row.school_id, int(row.year)), []).append(reason(row.indicator_id, row.value))
     out = []
     for (school, year), reasons in sorted(failing.items()):
         three = all((school, year - k) in failing for k in (1, 2))

@@ -54,9 +54,10 @@ def computed_state(conn: Connection, scope: pd.DataFrame) -> pd.DataFrame:
 
 
 def school_info(conn: Connection) -> pd.DataFrame:
-    """Every school's ``school_id, name, level, category``."""
-    rows = conn.execute(sa.select(schools.c.school_id, schools.c.name, schools.c.level, schools.c.category))
-    return pd.DataFrame(rows.fetchall(), columns=["school_id", "name", "level", "category"])
+    """Every school's ``school_id, name, level, category, city, founded``."""
+    rows = conn.execute(sa.select(schools.c.school_id, schools.c.name, schools.c.level, schools.c.category,
+                                  schools.c.city, schools.c.founded))
+    return pd.DataFrame(rows.fetchall(), columns=["school_id", "name", "level", "category", "city", "founded"])
 
 
 def read_targets(conn: Connection, version_ids: Iterable[int]) -> pd.DataFrame:

@@ -21,8 +21,11 @@ from ..models.spec import BELOW, QUALIFIED, RESTRICTED, TARGET, ModelSet, Standa
 
 TOLERANCE = 1e-9
 _COLUMN = {QUALIFIED: "qualified", RESTRICTED: "restriction", TARGET: "default_target"}
+#: The thresholds that decide (verified standards only), then the reference values (参考值: unverified
+#: standards, shown labelled where an indicator is explained, deciding nothing).
 THRESHOLD_COLUMNS = ["school_level", "category", "qualified", "qualified_source", "qualified_verified",
-                     "restriction", "restriction_source", "restriction_verified", "default_target"]
+                     "restriction", "restriction_source", "restriction_verified", "default_target",
+                     "reference_qualified", "reference_restriction", "reference_source"]
 
 
 def _applies(std: Standard, rows: dict[str, np.ndarray]) -> np.ndarray:
@@ -35,24 +38,33 @@ def _applies(std: Standard, rows: dict[str, np.ndarray]) -> np.ndarray:
         mask &= rows["year"] >= std.from_year
     if std.to_year is not None:
         mask &= rows["year"] <= std.to_year
+    if std.founded_from is not None:  # 新建学校: schools founded since the standard (unknown founding: no)
+        mask &= np.nan_to_num(rows["founded"], nan=-1.0) >= std.founded_from
     return mask
 
 
 def thresholds(values: pd.DataFrame, models: ModelSet, schools: pd.DataFrame) -> pd.DataFrame:
-    """For every value row: the school's level and category and the thresholds that apply.
+    """For every value row: the school's level and category, the thresholds that apply, and the
+    reference values (参考值) of unverified standards.
 
-    ``schools`` has columns ``school_id, level, category``; where several standards of one
-    level apply, the first declared wins (the model check forbids overlaps).
+    ``schools`` has columns ``school_id, level, category`` (and ``founded``, for standards of new
+    schools); where several standards of one level apply, the first declared wins (the model check
+    forbids overlaps).  Only verified standards fill ``qualified``, ``restriction`` and
+    ``default_target``: an unverified value goes to ``reference_*`` and decides nothing.
     """
     info = schools.set_index("school_id") if len(schools) else pd.DataFrame(columns=["level", "category"])
     size = len(values)
     school_level = values["school_id"].map(info["level"]).fillna("").to_numpy(dtype=object)
     category = values["school_id"].map(info["category"]).fillna("").to_numpy(dtype=object)
+    founded = (pd.to_numeric(values["school_id"].map(info["founded"]), errors="coerce").to_numpy(dtype=float)
+               if "founded" in info else np.full(size, np.nan))
     rows = {"layer": values["layer"].to_numpy(dtype=object), "year": values["year"].to_numpy(),
-            "school_level": school_level, "category": category}
-    out: dict[str, np.ndarray] = {c: np.full(size, np.nan) for c in ("qualified", "restriction", "default_target")}
-    for col in ("qualified", "restriction"):
+            "school_level": school_level, "category": category, "founded": founded}
+    out: dict[str, np.ndarray] = {c: np.full(size, np.nan) for c in (
+        "qualified", "restriction", "default_target", "reference_qualified", "reference_restriction")}
+    for col in ("qualified", "restriction", "reference"):
         out[f"{col}_source"] = np.full(size, "", dtype=object)
+    for col in ("qualified", "restriction"):
         out[f"{col}_verified"] = np.full(size, None, dtype=object)
     for ind_id, pos in values.groupby("indicator_id", sort=False).indices.items():
         ind = models.indicators.get(str(ind_id))
@@ -60,12 +72,17 @@ def thresholds(values: pd.DataFrame, models: ModelSet, schools: pd.DataFrame) ->
             continue
         sub = {k: v[pos] for k, v in rows.items()}
         for std in ind.standards:
-            col = _COLUMN[std.level]
+            col = _COLUMN[std.level] if std.decides else (
+                f"reference_{_COLUMN[std.level]}" if std.level != TARGET else None)
+            if col is None:
+                continue
             hit = pos[_applies(std, sub) & np.isnan(out[col][pos])]
             out[col][hit] = std.value
-            if std.level != TARGET:
+            if not std.decides:
+                out["reference_source"][hit] = std.source
+            elif std.level != TARGET:
                 out[f"{col}_source"][hit] = std.source
-                out[f"{col}_verified"][hit] = std.verified
+                out[f"{col}_verified"][hit] = True
     frame = pd.DataFrame({"school_level": school_level, "category": category, **out}, index=values.index)
     for col in ("qualified_verified", "restriction_verified"):
         frame[col] = pd.array(out[col], dtype="boolean")

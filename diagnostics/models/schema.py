@@ -56,6 +56,9 @@ STANDARD = {
     "to_year": Key("int"),
     "source": Key("str", True),
     "verified": Key("bool", True),
+    "article": Key("str"),
+    "printed": Key("str"),
+    "founded_from": Key("int"),
     "note": Key("str"),
 }
 MEASURE = {
@@ -93,6 +96,7 @@ INDICATOR = {
     "standards": Key("maplist", spec=STANDARD),
     "cards": Key("bool"),
     "weight": Key("number"),
+    "aliases": Key("list"),
 }
 FILE = {
     "description": Key("str"),
@@ -224,7 +228,8 @@ def build_standard(raw: dict[str, Any], where: str) -> Standard | None:
         school_levels=tuple(raw.get("school_levels", ())), categories=tuple(raw.get("categories", ())),
         layers=tuple(raw.get("layers", ("school",))), from_year=raw.get("from_year"),
         to_year=raw.get("to_year"), source=raw["source"], verified=raw["verified"],
-        note=raw.get("note", ""), op=raw.get("op"), key=where,
+        note=raw.get("note", ""), op=raw.get("op"), key=where, article=raw.get("article", ""),
+        printed=raw.get("printed", ""), founded_from=raw.get("founded_from"),
     )
 
 
@@ -252,6 +257,7 @@ def build_indicator(chk: ShapeChecker, raw: dict[str, Any], where: str) -> Indic
         expr=chk.expression(raw.get("expr"), f"{where}.expr"), expr_text=raw.get("expr", ""),
         standards=tuple(s for s in standards if s is not None), cards=raw.get("cards", False),
         weight=float(raw.get("weight", 1.0)), file=chk.file, key=where,
+        aliases=tuple(a.strip() for a in raw.get("aliases", ())),
     )
 
 

@@ -239,16 +239,34 @@ class SemanticChecker:
             if std.from_year and std.to_year and std.from_year > std.to_year:
                 self.at(std, "to_year", "to_year 早于 from_year", "to_year is before from_year", file=ind.file)
             for other in ind.standards[:i]:
-                if not standards_overlap(std, other):
+                # a reference value (unverified) may sit beside the verified standard it stands in for
+                if other.verified != std.verified or not standards_overlap(std, other):
                     continue
                 if other.level == std.level:
                     self.at(std, "level", f"与 {other.key} 的 {std.level} 标准适用范围重叠",
                             f"overlaps the {std.level} standard {other.key}", file=ind.file)
                 elif {other.level, std.level} == {QUALIFIED, RESTRICTED} and ind.direction:
                     self.restriction_order(ind, std, other)
+            if std.verified and not (std.article and std.printed):
+                self.at(std, "verified", "已核实的标准须写明 article（表或条款）与 printed（原文数值）",
+                        "a verified standard names its article (table or article) and printed (the value as "
+                        "printed)", file=ind.file)
         if ind.cards and not any(s.level == RESTRICTED for s in ind.standards):
             self.at(ind, "cards", "cards: true 需要至少一个限制招生标准",
                     "cards: true needs at least one 限制招生 standard")
+
+    def aliases(self) -> None:
+        """Every name (id, Chinese name, alias) belongs to one indicator only."""
+        from .spec import normal_name
+
+        owner: dict[str, Indicator] = {}
+        for ind in self.indicators.values():
+            for sub, name in [("id", ind.id), ("name_zh", ind.name_zh)] + [("aliases", a) for a in ind.aliases]:
+                key = normal_name(name)
+                other = owner.setdefault(key, ind)
+                if other is not ind:
+                    self.at(ind, sub, f"名称“{name}”已被指标 {other.id}（{other.name_zh}）使用",
+                            f"the name '{name}' already belongs to the indicator {other.id} ({other.name_zh})")
 
     def restriction_order(self, ind: Indicator, a: Standard, b: Standard) -> None:
         qualified, restricted = (a, b) if a.level == QUALIFIED else (b, a)
@@ -292,4 +310,5 @@ class SemanticChecker:
             self.measure(m)
         for ind in self.indicators.values():
             self.indicator(ind)
+        self.aliases()
         return self.cycles()

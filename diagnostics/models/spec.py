@@ -23,6 +23,16 @@ BELOW = "不合格"  # the level of a value that meets 合格 nowhere and is not
 ERROR, WARNING = "error", "warning"
 
 
+def normal_name(name: str) -> str:
+    """A name as it is compared: no blanks, half-width brackets, lower case.
+
+    >>> normal_name(" 双师 比例（%） ")
+    '双师比例(%)'
+    """
+    text = "".join(str(name).split()).replace("（", "(").replace("）", ")")
+    return text.lower()
+
+
 @dataclass(frozen=True)
 class ModelIssue:
     """One problem in a model file, located by file and key."""
@@ -39,7 +49,18 @@ class ModelIssue:
 
 @dataclass(frozen=True)
 class Standard:
-    """A threshold an indicator's value is judged against."""
+    """A threshold an indicator's value is judged against.
+
+    Only a standard read in its published text (``verified``) decides anything: it sets the
+    level of a value (合格 / 不合格 / 限制招生), cards, lights and rankings, or serves as the
+    model's default target.  An unverified value is a *reference value* (参考值): it is shown,
+    labelled, where the indicator is explained, and decides nothing.
+
+    >>> Standard("合格", 18, source="教发〔2004〕2号", verified=True).sets_level
+    True
+    >>> Standard("限制招生", 22, source="from memory", verified=False).sets_level
+    False
+    """
 
     level: str  # 合格 | 限制招生 | 目标
     value: float
@@ -53,13 +74,28 @@ class Standard:
     note: str = ""
     op: str | None = None  # as declared; otherwise implied by the indicator's direction
     key: str = ""
+    article: str = ""  # the table or article of the source where the value is printed
+    printed: str = ""  # the value as printed there ("1:20", "15%", "4000")
+    founded_from: int | None = None  # applies only to schools founded in or after this year (新建学校)
 
-    def applies(self, school_level: str, category: str, layer: str, year: int) -> bool:
+    @property
+    def sets_level(self) -> bool:
+        """Whether this standard sets a level, a card, a light or a ranking (合格 / 限制招生, verified)."""
+        return self.verified and self.level in (QUALIFIED, RESTRICTED)
+
+    @property
+    def decides(self) -> bool:
+        """Whether the value is used at all (a level, or the model's default target): verified only."""
+        return self.verified
+
+    def applies(self, school_level: str, category: str, layer: str, year: int,
+                founded: int | None = None) -> bool:
         return ((not self.school_levels or school_level in self.school_levels)
                 and (not self.categories or category in self.categories)
                 and layer in self.layers
                 and (self.from_year is None or year >= self.from_year)
-                and (self.to_year is None or year <= self.to_year))
+                and (self.to_year is None or year <= self.to_year)
+                and (self.founded_from is None or (founded is not None and founded >= self.founded_from)))
 
 
 @dataclass(frozen=True)
@@ -111,6 +147,7 @@ class Indicator:
     weight: float = 1.0  # weight in the ratio-method score
     file: str = ""
     key: str = ""
+    aliases: tuple[str, ...] = ()  # other names schools use for it (就业率, 生师比, 双师比例…)
 
     @property
     def kind(self) -> str:
@@ -147,15 +184,36 @@ class ModelSet:
     files: tuple[Path, ...] = ()
     version: str = ""
     registry: object = None  # the MeasureRegistry that python measures resolve against
+    _names: tuple | None = field(default=None, repr=False, compare=False)
 
     def resolve(self, name: str) -> str | None:
-        """The id of the indicator called ``name`` (its id or its Chinese name)."""
+        """The id of the indicator called ``name``: its id, its Chinese name or one of its aliases
+        (surrounding blanks and full-width brackets ignored)."""
         if name in self.indicators:
             return name
-        for ind in self.indicators.values():
-            if ind.name_zh == name:
-                return ind.id
-        return None
+        return self.names().get(normal_name(name))
+
+    def names(self) -> dict[str, str]:
+        """Every name an indicator answers to (normalised, see :func:`normal_name`) → its id."""
+        key = tuple(self.indicators)
+        if self._names is None or self._names[0] != key:
+            out: dict[str, str] = {}
+            for ind in self.indicators.values():
+                for name in (ind.id, ind.name_zh, *ind.aliases):
+                    out.setdefault(normal_name(name), ind.id)
+            self._names = (key, out)
+        return self._names[1]
+
+    def suggest(self, name: str, n: int = 3) -> list[str]:
+        """The indicators whose names are nearest to ``name``, as 'id（中文名）': close spellings first,
+        then names that contain it or are contained in it."""
+        import difflib
+
+        names, wanted = self.names(), normal_name(name)
+        close = difflib.get_close_matches(wanted, list(names), n=n * 3, cutoff=0.5)
+        close += [k for k in names if wanted and (wanted in k or k in wanted)]
+        ids = list(dict.fromkeys(names[c] for c in close))[:n]
+        return [f"{i}（{self.indicators[i].name_zh}）" for i in ids]
 
     def __len__(self) -> int:
         return len(self.indicators)
