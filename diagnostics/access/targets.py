@@ -62,10 +62,11 @@ class TargetsMixin(DataMixin):
     @staticmethod
     def _check_stricter(conn: Connection, key: Row, value: float) -> None:
         indicator = models().indicators.get(key["indicator_id"])
-        school = conn.execute(select(schools.c.level, schools.c.category)
+        school = conn.execute(select(schools.c.level, schools.c.category, schools.c.founded)
                               .where(schools.c.school_id == key["school_id"])).first()
         if indicator is not None and school is not None:
-            rules.check_stricter(value, indicator, school.level, school.category, key["layer"], key["year"])
+            rules.check_stricter(value, indicator, school.level, school.category, key["layer"], key["year"],
+                                 school.founded)
 
     @action("edit_targets", "write")
     def clear_target(self, override_id: int, expected_version: int) -> Row:

@@ -23,6 +23,7 @@ class ImportResult:
     issues: IssueTable = field(default_factory=IssueTable)
     summary: WriteSummary | None = None
     rows_read: int = 0
+    notes: IssueTable = field(default_factory=IssueTable)  # plausibility warnings of an accepted input
 
     @property
     def ok(self) -> bool:
@@ -31,7 +32,11 @@ class ImportResult:
     def to_text(self) -> str:
         if not self.ok:
             return "导入未执行，数据库未改动 / nothing imported, the store is unchanged\n" + self.issues.to_text()
-        return self.summary.to_text() if self.summary else ""
+        text = self.summary.to_text() if self.summary else ""
+        if self.notes:
+            text += ("\n请核对（已导入）/ please check (imported): "
+                     + self.notes.to_text().replace("发现", "提示", 1).replace("problem(s)", "warning(s)", 1))
+        return text
 
     def _repr_html_(self) -> str:
         if not self.ok:
@@ -68,7 +73,8 @@ def import_path(engine: Engine, path: Path, imported_by: str | None = None,
                 dry_run: bool = False) -> ImportResult:
     """Validate ``path`` completely; write only when there is no error at all (in one transaction)."""
     with stage(Path(path), engine) as staged:
-        result = ImportResult(str(path), IssueTable(staged.issues), rows_read=staged.rows)
+        result = ImportResult(str(path), IssueTable(staged.issues), rows_read=staged.rows,
+                              notes=IssueTable(staged.notes))
         if staged.issues:
             return result
         result.summary = write_tables(engine, staged.schools, staged.tables, Path(path).name, staged.sha256,

@@ -29,6 +29,7 @@ from .errors import ImportIssue
 from .personal import IdTally, protect_students
 from .read import Sheet
 from .sources import RESTART, Source, find_sources, pieces, whole_sheet
+from .targets import check_targets
 from .validate import Parsed, check_school_refs, check_sheet, duplicate_key_issue, no_tables_issue
 
 SPILL_BYTES = 64 * 2**20  # inputs bigger than this keep their typed pieces on disk
@@ -118,6 +119,7 @@ class Staged:
     """The outcome of pass one: every issue, or everything the writer needs."""
 
     issues: list[ImportIssue] = field(default_factory=list)
+    notes: list[ImportIssue] = field(default_factory=list)  # plausibility warnings: imported, and reported
     sha256: str = ""
     schools: pd.DataFrame | None = None
     tables: dict[str, TableInput] = field(default_factory=dict)
@@ -190,6 +192,8 @@ def _stage_table(source: Source, staged: Staged, schools: set[str] | None) -> in
             hasher, keys, tally, rows = GroupHasher(stored_columns(name)), KeyIndex(), IdTally(), 0
             continue
         frame, ok = check_sheet(piece, issues, check_keys=False)
+        if name == "targets":  # indicator names resolved to ids before keys are compared
+            frame = check_targets(piece, frame, issues, staged.notes)
         keys.add(frame, source.table.key)
         if schools is not None:
             check_school_refs(piece, frame, schools, issues)

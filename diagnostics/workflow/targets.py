@@ -46,11 +46,12 @@ def check_key(layer: str, kind: str) -> None:
 
 
 def check_stricter(value: float, indicator: object, school_level: str, category: str, layer: str,
-                   year: int) -> None:
+                   year: int, founded: int | None = None) -> None:
     """A school standard may only be stricter than the national 合格 standard that applies to the school."""
     higher = indicator.direction != "lower_is_better"
-    for std in indicator.standards:
-        if std.level != QUALIFIED or not std.applies(school_level, category, layer, year):
+    for std in indicator.standards:  # only a verified 合格 standard binds (a reference value decides nothing)
+        if std.level != QUALIFIED or not std.sets_level or not std.applies(school_level, category, layer, year,
+                                                                            founded):
             continue
         op = std.op or (">=" if higher else "<=")
         if (op == ">=" and value < std.value) or (op == "<=" and value > std.value):
