@@ -28,7 +28,8 @@ STR = IndicatorMeta("student_teacher_ratio", "生师比", "student–teacher rat
 EMP = IndicatorMeta("employment_rate", "毕业去向落实率", "placement rate", "%", "higher", ("质量监控与成效",))
 X = IndicatorMeta("x", "指标X", "indicator X", "1", "higher", ("学校管理",))
 LOW = IndicatorMeta("y", "指标Y", "indicator Y", "1", "lower")
-METAS = {m.id: m for m in (STR, EMP, X, LOW)}
+COUNT = IndicatorMeta("c", "留学生数", "international students", "人", "higher", counts=True)
+METAS = {m.id: m for m in (STR, EMP, X, LOW, COUNT)}
 
 
 def schools(n: int, level: str = "高职", category: str = "工科") -> pd.DataFrame:
@@ -200,64 +201,98 @@ def test_teacher_shares_are_not_outcome_rates():
 # --------------------------------------------------------------------------- trend
 def series(values: dict[str, list[float]], first: int = 2020, indicator: str = "x", n: float = 100) -> list[dict]:
     """Rows of one indicator; a percentage is a share of ``n`` people (its denominator)."""
+    meta = METAS[indicator]
     return [{"school_id": s, "year": first + i, "indicator_id": indicator, "value": v, "n": n,
-             **({"numerator": v * n / 100, "denominator": n} if METAS[indicator].is_rate else {})}
+             **({"numerator": v * n / 100, "denominator": n} if meta.is_rate else {})}
             for s, vs in values.items() for i, v in enumerate(vs)]
 
 
 def test_trend_against_the_province_ratio():
-    # 2023: C's mean of 2020–22 = 100, ratio 0.5; province = median of the ratios 1, 1, 0.5 = 1;
-    # relative 0.5 → outside 1 ± 0.33, not beyond 1 ± 0.5 → yellow.  2021 (C: 1.1) and 2022 (0.857) stay in.
+    # 2023: S3's median of 2020–22 (100, 110, 90) = 100, ratio 0.5; province = median of 1, 1, 0.5 = 1;
+    # 0.5 is outside 1 ± 0.33 but not beyond 1 ± 0.5 → yellow.  2021 (1.1) and 2022 (90 / 105) stay in.
     inputs = make(series({"S1": [100, 100, 100, 100], "S2": [200, 200, 200, 200], "S3": [100, 110, 90, 50]}))
     flags = trend_flags(inputs, CFG)
-    assert len(flags) == 1
+    assert flags[["school_id", "year", "severity"]].values.tolist() == [["S3", 2023, "yellow"]]
     flag = flags.iloc[0]
-    assert (flag["school_id"], flag["year"], flag["severity"]) == ("S3", 2023, "yellow")
-    assert flag["evidence"]["relative_ratio"] == pytest.approx(0.5)
-    assert flag["expected"] == "67–133"  # 100 · 1 · (1 ∓ 0.33)
-    assert flag["message_zh"] == "指标X 50，比前三年平均 100下降 50%（全省同期 +0%），超出 ±33% 的正常波动范围"
+    assert flag["evidence"]["baseline"] == 100 and flag["evidence"]["expected"] == pytest.approx(100)
+    assert flag["expected"] == "≥ 67"  # the usual range it left: 100 × (1 − 0.33)
+    assert flag["message_zh"] == ("指标X 50，比以往年份中位数 100下降 50%（全省同期 +0%），"
+                                  "超出正常波动范围（正常应≥ 67）")
 
 
 def test_trend_province_ratio_resists_one_wrong_report():
-    # 2021: S4 reports 100 × its usual value; the median ratio stays 1, so only S4 is flagged (red)
+    # 2021: S4 reports 100 × its usual value (good direction for X: a note); the median ratio stays 1,
+    # so only S4 is flagged
     inputs = make(series({"S1": [100, 100], "S2": [200, 200], "S3": [50, 50], "S4": [10, 1000]}), 4)
     flags = trend_flags(inputs, CFG)
-    assert flags[["school_id", "severity"]].values.tolist() == [["S4", "red"]]
+    assert flags[["school_id", "severity"]].values.tolist() == [["S4", "info"]]
 
 
-def test_trend_with_one_year_of_history():
-    # only 2020 before 2021: C 100 → 40; province median of 1, 1, 0.4 = 1; 0.4 → beyond 1 ± 0.5 → red
-    flags = trend_flags(make(series({"S1": [100, 100], "S2": [200, 200], "S3": [100, 40]})), CFG)
-    assert flags[["school_id", "year", "severity"]].values.tolist() == [["S3", 2021, "red"]]
+def test_a_move_in_the_good_direction_is_never_red_or_yellow():
+    # X doubles (higher is better): a note to check the figure; Y (lower is better) halves: a note too
+    up = trend_flags(make(series({"S1": [100] * 4, "S2": [200] * 4, "S3": [100, 100, 100, 200]})), CFG)
+    assert up[["school_id", "severity"]].values.tolist() == [["S3", "info"]]
+    assert up.iloc[0]["expected"] == "≤ 133" and "变化方向有利" in up.iloc[0]["message_zh"]
+    down = trend_flags(make(series({"S1": [100] * 4, "S2": [200] * 4, "S3": [100, 100, 100, 40]},
+                                   indicator="y")), CFG)
+    assert down["severity"].tolist() == ["info"]
+    worse = trend_flags(make(series({"S1": [100] * 4, "S2": [200] * 4, "S3": [100, 100, 100, 200]},
+                                    indicator="y")), CFG)
+    assert worse["severity"].tolist() == ["red"]  # Y doubling is bad: ratio 2 is beyond 1 ± 0.5
 
 
-def test_trend_needs_history_and_ignores_equal_values():
-    assert trend_flags(make(series({"S1": [100], "S2": [50]})), CFG).empty  # no earlier year
-    assert trend_flags(make(series({"S1": [7, 7, 7, 7], "S2": [7, 7, 7, 7]})), CFG).empty
+def test_one_spike_does_not_echo_in_the_following_years():
+    # S3's equipment jumps fivefold in 2023 and is back to 100 in 2024 and 2025.  The spike is flagged
+    # (a note) and left out of every later baseline: 2024 and 2025 are compared with 100, not with a
+    # mean of 100, 100, 500 = 233 (which would read "down 57 %", red, two years running)
+    inputs = make(series({"S1": [100] * 6, "S2": [200] * 6, "S3": [100, 100, 100, 500, 100, 100]}))
+    flags = trend_flags(inputs, CFG)
+    assert flags[["school_id", "year"]].values.tolist() == [["S3", 2023]]
 
 
-def test_trend_uses_the_linear_forecast_when_the_series_trends():
-    # 2023: S3 100, 150, 200 → 250: R² = 1, forecast 250, ratio 1 (the mean 150 would give 1.67: a flag).
-    # 2021 (150 vs 100, province 1.125 → 1.333) and 2022 (200 vs 125, province 1.176 → 1.36) are flagged:
-    # with fewer than three earlier years there is no trend yet, only the mean.
-    flags = trend_flags(make(series({"S1": [100] * 4, "S2": [200] * 4, "S3": [100, 150, 200, 250]})), CFG)
-    assert flags["year"].tolist() == [2021, 2022]
+def test_one_bad_year_does_not_echo_either():
+    # a one-year fall to 40 is red in 2023; back at 100 in 2024, that is not a rise from a spoilt baseline
+    inputs = make(series({"S1": [100] * 6, "S2": [200] * 6, "S3": [100, 100, 100, 40, 100, 100]}))
+    flags = trend_flags(inputs, CFG)
+    assert flags[["school_id", "year", "severity"]].values.tolist() == [["S3", 2023, "red"]]
 
 
-def test_three_consecutive_declines_of_a_higher_is_better_indicator():
-    # 100 → 95 → 85 → 80: three declines, 20% in all (≥ 15%) → yellow decline flag in 2023 only
+def test_rates_move_in_points_with_a_binomial_interval():
+    # 1000 graduates: S1 95 % → 79 % is 16 points down; the province moved by the median of −16, −4, 0
+    # = −4 points, so S1 was expected at 91 %: 12 points short, far outside the 99 % Wilson interval of
+    # 790 / 1000 (75.6 %–82.1 %) and ≥ 10 points → red.  S2's 90 % → 86 % is exactly the province's move.
+    rows = series({"S1": [95, 95, 95, 79], "S2": [90, 90, 90, 86], "S3": [85, 85, 85, 85]},
+                  indicator="employment_rate", n=1000)
+    flags = trend_flags(make(rows), CFG)
+    assert flags[["school_id", "year", "severity"]].values.tolist() == [["S1", 2023, "red"]]
+    flag = flags.iloc[0]
+    assert "下降 16.0 个百分点（全省同期 -4.0 个百分点）" in flag["message_zh"]
+    assert flag["expected"] == "≥ 86.0%"  # 91 − 5 points: the usual range it left
+    # 30 graduates: 90 % → 80 % (24 of 30) is 10 points, but 90 % lies inside the 99 % interval
+    # 56.7 %–92.4 % of 24 / 30: no warning
+    few = series({"S1": [90, 90, 90, 80], "S2": [90, 90, 90, 90], "S3": [85, 85, 85, 85]},
+                 indicator="employment_rate", n=30)
+    assert trend_flags(make(few), CFG).empty
+
+
+def test_counts_are_judged_by_an_exact_poisson_test():
+    # S1 has 2, 1, 2, 1 international students: 1 against a baseline of 2 is "−50 %", but
+    # P(X ≤ 1 | λ = 2) = 0.41 (two-sided 0.81): no warning.  S3's 100 → 40 is p < 1e-9 and 60 % down → red.
+    rows = series({"S1": [2, 1, 2, 1], "S2": [10] * 4, "S3": [100, 100, 100, 40], "S4": [20] * 4, "S5": [30] * 4},
+                  indicator="c")  # province ratio in 2023: median of 0.5, 1, 0.4, 1, 1 = 1
+    flags = trend_flags(make(rows, 5), CFG)
+    assert flags[["school_id", "year", "severity"]].values.tolist() == [["S3", 2023, "red"]]
+
+
+def test_three_consecutive_moves_in_the_bad_direction():
+    # X 100 → 95 → 85 → 80: three declines, 20 % in all (≥ 15 %) → yellow in 2023 only
     flags = trend_flags(make(series({"S1": [100] * 4, "S2": [200] * 4, "S3": [100, 95, 85, 80]})), CFG)
     assert flags[["school_id", "year", "severity"]].values.tolist() == [["S3", 2023, "yellow"]]
-    assert flags.iloc[0]["evidence"]["total_decline"] == pytest.approx(0.2)
-    lower = make(series({"S1": [100] * 4, "S2": [200] * 4, "S3": [100, 95, 85, 80]}, indicator="y"))
-    assert trend_flags(lower, CFG).empty  # falling is good for a lower-is-better indicator
-
-
-def test_a_small_rate_must_move_by_enough_points():
-    # 2% → 4% of 1000 people doubles the rate, but moves it only 2 points (< trend.min_change_points 5)
-    rows = series({"S1": [2, 4], "S2": [80, 80], "S3": [50, 50]}, indicator="employment_rate", n=1000)
-    assert trend_flags(make(rows), CFG).empty
-    assert trend_flags(make(rows), CFG.with_values(trend__min_change_points=1.0))["school_id"].tolist() == ["S1"]
+    assert flags.iloc[0]["evidence"]["relative_change"] == pytest.approx(0.2)
+    falling_y = make(series({"S1": [100] * 4, "S2": [200] * 4, "S3": [100, 95, 85, 80]}, indicator="y"))
+    assert trend_flags(falling_y, CFG).empty  # falling is good for a lower-is-better indicator
+    rising_y = make(series({"S1": [100] * 4, "S2": [200] * 4, "S3": [80, 85, 95, 100]}, indicator="y"))
+    assert trend_flags(rising_y, CFG)["severity"].tolist() == ["yellow"]
 
 
 def test_trend_skips_rates_of_small_groups():
@@ -267,8 +302,24 @@ def test_trend_skips_rates_of_small_groups():
     assert trend_flags(make(big), CFG)["school_id"].tolist() == ["S3"]
 
 
+def test_every_expected_value_shown_is_possible():
+    # random rates of 40 schools over 6 years, some of them wild: whatever is flagged, the usual range
+    # shown stays within 0–100 % (and amounts never below 0)
+    rng = np.random.default_rng(11)
+    rates = {f"S{i}": list(np.clip(rng.normal(80, 25, 6), 0, 100).round(1)) for i in range(1, 41)}
+    amounts = {f"S{i}": list(np.abs(rng.normal(100, 80, 6)).round(1)) for i in range(1, 41)}
+    rows = series(rates, indicator="employment_rate", n=500) + series(amounts, indicator="x")
+    info = schools(40)
+    flags = pd.concat([trend_flags(make(rows, schools=info), CFG), peer_flags(make(rows, schools=info), CFG)])
+    assert len(flags) > 10
+    for text, ind in zip(flags["expected"], flags["indicator_id"]):
+        number = float(str(text).split()[-1].rstrip("%").replace(",", ""))
+        assert 0 <= number <= (100 if ind == "employment_rate" else np.inf), (text, ind)
+
+
 # --------------------------------------------------------------------------- peer
-def peer_rows(values: list[float], indicator: str = "x") -> list[dict]:
+def peer_rows(values: list[float], indicator: str = "y") -> list[dict]:
+    """One value per school; Y is lower-is-better, so a high outlier is a warning."""
     return [{"school_id": f"S{i}", "year": 2024, "indicator_id": indicator, "value": v}
             for i, v in enumerate(values, start=1)]
 
@@ -281,8 +332,17 @@ def test_peer_modified_z_and_percentile_hand_computed():
     assert flag["school_id"] == "S6" and flag["severity"] == "red"
     assert flag["evidence"]["modified_z"] == pytest.approx(7.869, abs=1e-3)
     assert flag["evidence"]["percentile"] == pytest.approx(100 * 5.5 / 6)
-    assert flag["expected"] == "4.7–20.3"  # 12.5 ∓ 3.5 · 1.5 / 0.6745 = 4.72 … 20.28
+    assert flag["expected"] == "≤ 20.3"  # the side it left of 12.5 ∓ 3.5 · 1.5 / 0.6745 = 4.72 … 20.28
     assert "全省同类院校（高职·工科）中位数 12.5（共 6 个）" in flag["message_zh"]
+
+
+def test_standing_out_in_the_good_direction_is_a_note():
+    # X is higher-is-better: 30 among 10…14 is far above its peers — a note to check the figure, never a
+    # warning; the same school low on X (−6: far below) is red
+    high = peer_flags(make(peer_rows([10, 11, 12, 13, 14, 30], indicator="x"), 6), CLASSIC).iloc[0]
+    assert (high["severity"], high["expected"]) == ("info", "≤ 20.3") and "方向有利" in high["message_zh"]
+    low = peer_flags(make(peer_rows([10, 11, 12, 13, 14, -6], indicator="x"), 6), CLASSIC).iloc[0]
+    assert low["severity"] == "red" and low["expected"].startswith("≥ ")
 
 
 def test_peer_mad_zero_falls_back_to_mean_absolute_deviation():

@@ -45,6 +45,8 @@ class IndicatorMeta:
     unit: str = ""
     direction: str = "higher"  # higher | lower
     items: tuple[str, ...] = ()
+    counts: bool = False  # its value (or its numerator, for a ratio) counts events: Poisson noise applies
+    factor: float = 1.0  # value = numerator ÷ denominator × factor (1 for a measure)
 
     @property
     def higher_is_better(self) -> bool:
@@ -54,6 +56,17 @@ class IndicatorMeta:
     def is_rate(self) -> bool:
         """A percentage of people (numerator of denominator), so a Wilson interval applies."""
         return self.unit == PERCENT
+
+    @property
+    def kind(self) -> str:
+        """How its changes are judged: ``rate`` (percentage points, binomial), ``count`` (Poisson),
+        ``amount`` (relative change)."""
+        return "rate" if self.is_rate else "count" if self.counts else "amount"
+
+    def possible(self, value: float) -> float:
+        """``value`` brought into the indicator's possible range: a rate stays within 0–100 %, and
+        nothing the library measures is negative."""
+        return min(max(value, 0.0), 100.0) if self.is_rate else max(value, 0.0)
 
 
 @dataclass
@@ -116,8 +129,24 @@ def normalise_values(values: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: Units of a summed measure whose sum still counts events (people, courses, enterprises, things)
+COUNT_UNITS = frozenset({"人", "门", "个", "家", "项", "所", "次", "人次"})
+
+
+def counts_events(models: object, measure_id: str | None) -> bool:
+    """Whether a measure counts events (rows, or a sum of counts): its noise is Poisson."""
+    measure = models.measures.get(measure_id) if measure_id else None
+    if measure is None or measure.python is not None:
+        return False
+    return measure.agg in ("count", "distinct_count") or (measure.agg == "sum" and measure.unit in COUNT_UNITS)
+
+
 def meta_from_models(models: object) -> dict[str, IndicatorMeta]:
     """Indicator metadata from the engine's :class:`diagnostics.models.ModelSet`."""
-    return {ind.id: IndicatorMeta(ind.id, ind.name_zh, ind.name_en, ind.unit,
-                                  "lower" if ind.direction == "lower_is_better" else "higher", tuple(ind.items))
-            for ind in models.indicators.values()}
+    out = {}
+    for ind in models.indicators.values():
+        counted = ind.measure if ind.kind == "measure" else ind.numerator if ind.kind == "ratio" else None
+        out[ind.id] = IndicatorMeta(ind.id, ind.name_zh, ind.name_en, ind.unit,
+                                    "lower" if ind.direction == "lower_is_better" else "higher", tuple(ind.items),
+                                    counts_events(models, counted), ind.factor)
+    return out

@@ -19,11 +19,11 @@ import pandas as pd
 
 from .. import registry
 from ..config import Thresholds
-from ..flags import Flag, fmt_number, fmt_range
+from ..flags import Flag, fmt_number
 from ..inputs import WarningInputs
 from .common import side_words, to_frame, value_flag, where_en, where_zh
 
-SOURCE = "domain.md §7（DHIS2 / WHO：修正 z 值 3.5，极端 5；IPEDS 比较组）"
+SOURCE = "横向比较：与全省同类院校的中位数比较（稳健 z 值超过 3.5 为异常，超过 5 为极端）"
 
 
 def percentile_rank(values: np.ndarray, x: float) -> float:
@@ -191,19 +191,26 @@ def _flag(inputs: WarningInputs, cfg: Thresholds, row: pd.Series, det: object, z
     meta = inputs.meta(row["indicator_id"])
     yellow, red = cfg.value("peer.yellow"), cfg.value("peer.red")
     median = float(np.median(pool))
-    expected = fmt_range(*band, meta.unit) if all(np.isfinite(band)) else fmt_number(median, meta.unit)
+    low, high = (meta.possible(b) for b in band)
+    above = row["value"] > median
+    bad = above != meta.higher_is_better
+    # the side of the usual range the value left, within what the indicator can be
+    expected = (f"≤ {fmt_number(high, meta.unit)}" if above else f"≥ {fmt_number(low, meta.unit)}") \
+        if all(np.isfinite(band)) else fmt_number(median, meta.unit)
     pct = percentile_rank(pool, row["value"])
     side_zh, side_en = side_words(row["value"], median)
     z_text = "∞" if not np.isfinite(z) else f"{z:.1f}"
+    severity = ("red" if z > red else "yellow") if bad else cfg.value("peer.good_direction_severity")
+    note_zh, note_en = ("", "") if bad else ("；方向有利，请核对数据是否准确", "; in the good direction: please check the figure")
     return value_flag(
-        row, meta, method="peer", severity="red" if z > red else "yellow", expected=expected,
-        rule=f"修正 z 值 ≤ {yellow:g}（> {red:g} 为极端）", source=SOURCE,
+        row, meta, method="peer", severity=severity, expected=expected,
+        rule=f"{meta.name_zh}：与{label_zh}比较，偏离程度 ≤ {yellow:g}（> {red:g} 为极端）", source=SOURCE,
         message_zh=(f"{where_zh(row['layer'], row['unit'])}{meta.name_zh} {fmt_number(row['value'], meta.unit)}，"
                     f"明显{side_zh}{label_zh}中位数 {fmt_number(median, meta.unit)}（共 {len(pool)} 个），"
-                    f"偏离程度 {z_text}（稳健 z 值，超过 {yellow:g} 即属异常），位于第 {pct:.0f} 百分位"),
+                    f"偏离程度 {z_text}（稳健 z 值，超过 {yellow:g} 即属异常），位于第 {pct:.0f} 百分位{note_zh}"),
         message_en=(f"{where_en(row['layer'], row['unit'])}{meta.name_en} {fmt_number(row['value'], meta.unit)} "
                     f"is far {side_en} the median {fmt_number(median, meta.unit)} of {label_en} ({len(pool)}): "
-                    f"robust z {z_text} (above {yellow:g} is unusual), percentile {pct:.0f}"),
+                    f"robust z {z_text} (above {yellow:g} is unusual), percentile {pct:.0f}{note_en}"),
         evidence={"modified_z": z, "median": median, "group_size": len(pool), "percentile": pct,
                   "mad": float(np.ravel(getattr(det, "mad_", [np.nan]))[0]),
                   "used_mean_abs_dev": bool(np.ravel(getattr(det, "used_meanad_", [False]))[0]),
