@@ -124,16 +124,22 @@ def test_completeness_lists_missing_tables_and_programs(store):
     assert s1[s1["unit"] == "programs:510202"].iloc[0]["severity"] == "info"
 
 
-def test_completeness_flags_a_year_without_any_data(engine, tmp_path):
+def test_a_year_without_any_data_is_unreported_not_a_warning(engine, tmp_path):
     schools = SCHOOLS + "S3,新校,中职,综合,江州市,公办,2000\n"
     facilities = FACILITIES.replace("S2,2024", "S3,2023")
     folder = write_tiny(tmp_path / "d", tables={"schools": schools, "facilities": facilities, "programs": None,
                                                  "students": None, "teachers": None})
     assert import_path(engine, folder).ok
     flags = completeness_flags(engine, CFG, school="S3")
-    missing = flags[flags["layer"] == "school"]
-    # S3 reported 2023 only; the province has 2023 and 2024, S3 was founded in 2000 → 2024 missing
-    assert missing[missing["year"] == 2024]["message_zh"].tolist() == ["2024 学年没有上报任何状态数据"]
+    # S3 reported 2023 only; the province has 2023 and 2024, S3 was founded in 2000: 2024 is owed but
+    # missing — no completeness flag for it, the verdict calls it 未上报
+    assert flags[flags["year"] == 2024].empty
+    from diagnostics.models import load_models
+    from diagnostics.warnings.verdict import load_verdict
+
+    verdict = load_verdict(engine, load_models()[0], school="S3")
+    assert verdict.school("S3", 2024)["light"] == "unreported"
+    assert verdict.school("S3", 2023)["light"] != "unreported"
 
 
 def test_rule_file_is_checked_against_the_contract():

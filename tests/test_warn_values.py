@@ -61,14 +61,14 @@ def test_standard_red_below_restriction_yellow_below_qualified():
     # the message style of issue 4; the context is the median of the three schools (17, 19, 23.4) = 19,
     # shown when the group has at least peer.min_group (5) values — here only 3, so it is left out
     assert got.loc["S2", "message_zh"] == "生师比 19，高于合格标准 18（教发〔2004〕2号 附表1）"
-    assert got.loc["S1", "message_zh"].endswith("（教发〔2004〕2号 附表2，标准值待核实）")
+    assert got.loc["S1", "message_zh"].endswith("（教发〔2004〕2号 附表2）")
 
 
 def test_standard_message_quotes_the_peer_median():
     rows = [std_row(f"S{i}", v) for i, v in enumerate([23.4, 16.0, 16.2, 16.4, 15.0], start=1)]
     flag = standard_flags(make(rows, 5), CFG).iloc[0]
     # median of 23.4, 16.0, 16.2, 16.4, 15.0 = 16.2
-    assert flag["message_zh"] == "生师比 23.4，高于限制招生标准 22（教发〔2004〕2号 附表2，标准值待核实），全省同类院校中位数 16.2"
+    assert flag["message_zh"] == "生师比 23.4，高于限制招生标准 22（教发〔2004〕2号 附表2），全省同类院校中位数 16.2"
     assert "median of similar schools in the province 16.2" in flag["message_en"]
 
 
@@ -395,9 +395,15 @@ def test_peer_compares_amounts_on_a_log_scale():
 
 
 def test_peer_groups_by_level_and_category():
-    # the same values split into two categories of three: each group is too small to judge
+    # two categories of three schools: neither is a comparison group of its own (fewer than
+    # peer.group_min_size 5), so the six are compared as 高职 schools, and S6 (30) stands out there
     info = pd.concat([schools(3, category="工科"), schools(6, category="财经").iloc[3:]], ignore_index=True)
-    assert peer_flags(make(peer_rows([10, 11, 12, 13, 14, 30]), schools=info), CFG).empty
+    flag = peer_flags(make(peer_rows([10, 11, 12, 13, 14, 30]), schools=info), CLASSIC).iloc[0]
+    assert flag["school_id"] == "S6" and "全省高职院校中位数" in flag["message_zh"]
+    # five 工科 and one 财经: the 工科 five are a group; the 财经 school is compared with every 高职 school
+    info = pd.concat([schools(5, category="工科"), schools(6, category="财经").iloc[5:]], ignore_index=True)
+    groups = make(peer_rows([10, 11, 12, 13, 14, 30]), schools=info).schools.set_index("school_id")["peer_group"]
+    assert groups.to_dict() == {**{f"S{i}": "高职·工科" for i in range(1, 6)}, "S6": "高职"}
 
 
 def test_a_school_may_choose_its_own_peers():

@@ -115,3 +115,23 @@ def _known_schools(engine: object) -> set[str]:
 
     with engine.connect() as conn:
         return set(conn.execute(select(schools.c.school_id)).scalars())
+
+
+def _status_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--school", default=None, help="学校代码 / school id")
+    p.add_argument("--year", type=int, default=None, help="学年 / year")
+    p.add_argument("--format", choices=FORMATS, default="table", help="输出格式 / output format")
+
+
+@command("status", "红黄灯与黄牌红牌（学校与诊断项目）/ the verdict: lights of schools and items, and cards")(_status_args)
+def run_status(args: argparse.Namespace) -> int:
+    """The one verdict (``diagnostics.warnings.verdict``): columns school_id, year, scope (school|item),
+    item, light (green|yellow|red|unreported), red, yellow, card — the same lights every view shows."""
+    from ..models import load_models
+    from ..warnings.verdict import load_verdict
+    from .output import emit
+
+    engine = engine_from(args)
+    frame = load_verdict(engine, load_models()[0], school=args.school, year=args.year).status()
+    emit(frame, args.format)
+    return EXIT_OK

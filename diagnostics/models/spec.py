@@ -14,6 +14,9 @@ DIAGNOSIS_ITEMS = ("专业设置与条件", "教师队伍建设", "课程体系�
 #: The tables of the 高职 annual quality report (domain.md §5), tagged ``质量年报:<table>``.
 QUALITY_REPORT_TABLES = ("人才培养质量计分卡", "教学资源表", "服务贡献表", "落实政策表", "国际影响表", "学生反馈表")
 ITEMS = (*DIAGNOSIS_ITEMS, "基本办学条件", "质量年报", *(f"质量年报:{t}" for t in QUALITY_REPORT_TABLES))
+#: The items every verdict shows a light for, in order: the six diagnosis items, then 基本办学条件
+#: (where cards count); 数据质量 (the data checks) is added by the verdict.
+VERDICT_ITEMS = (*DIAGNOSIS_ITEMS, "基本办学条件")
 YEAR_CONVENTIONS = ("academic", "calendar")
 PERIOD_KINDS = ("stock", "flow")
 MISSING = ("skip_if_any_missing", "skip_if_all_missing", "treat_as_zero")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 VALUE_COLUMNS = ["school_id", "year", "layer", "unit", "indicator_id", "value", "numerator", "denominator", "n"]
-SCHOOL_COLUMNS = ["school_id", "level", "category"]
+SCHOOL_COLUMNS = ["school_id", "level", "category", "peer_group"]
 PROGRAM_COLUMNS = ["school_id", "year", "program_code", "program_group"]
 #: Optional value columns the standard and target methods read (the engine's ``thresholds`` and
 #: ``target_gaps`` give them): the 合格 and 限制招生 thresholds that apply, with source and verified mark,
@@ -85,10 +85,16 @@ class WarningInputs:
     schools: pd.DataFrame
     programs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROGRAM_COLUMNS))
     peer_groups: dict[str, list[str]] = field(default_factory=dict)
+    peer_min_size: int = 5  # peer.group_min_size: the one comparison group of :mod:`..peers`
 
     def __post_init__(self) -> None:
+        from .peers import peer_groups
+
         self.values = normalise_values(self.values)
         self.schools = self.schools.assign(school_id=self.schools["school_id"].astype(str))
+        if "peer_group" not in self.schools:
+            groups = peer_groups(self.schools, self.peer_min_size)
+            self.schools = self.schools.merge(groups[["school_id", "peer_group"]], on="school_id", how="left")
         # the people a percentage is a share of: its denominator (the engine's n counts records, e.g.
         # the 6 questions of a survey); NaN for values that are not percentages
         self.values["people"] = self.values["denominator"].where(self.per_row(self.values, "is_rate").astype(bool))

@@ -75,7 +75,8 @@ def load_inputs(engine: Engine, models: object,
     programs = current_table(engine, "programs")
     programs = programs.reindex(columns=PROGRAM_COLUMNS).assign(year=lambda f: pd.to_numeric(f["year"]))
     inputs = WarningInputs(values=values, indicators=meta_from_models(models), schools=schools,
-                           programs=programs, peer_groups=load_peer_groups(engine))
+                           programs=programs, peer_groups=load_peer_groups(engine),
+                           peer_min_size=int(load_thresholds().value("peer.group_min_size")))
     return inputs, card_frame, run_id
 
 

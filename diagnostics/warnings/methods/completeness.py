@@ -3,8 +3,9 @@
 WHO data-quality tool (``shared/domain.md`` §7): reporting completeness ≥ 90% is expected.  The items
 of a school-year are the required tables (``thresholds.yaml``: ``completeness.required_tables``) and
 the contract's nullable fields of those tables (a field left empty in every row was not reported).
-Flags: a school-year with no data at all, each missing table, a share of items below the minimum,
-and each program listed with no student records.
+Flags: each missing table of a reported school-year, a share of items below the minimum, and each
+program listed with no student records.  A school-year with no data at all is not flagged: the verdict
+shows it as 未上报 (:mod:`..verdict`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ..current import current, current_versions, raw, read_frame
 from ..flags import DATA_LAYER, Flag, data_unit
 from .common import to_frame
 
-SOURCE = "domain.md §7（WHO 数据质量工具：上报完整率 ≥ 90%）"
+SOURCE = "数据完整性：每学年应上报全部状态数据表，填报完整率不低于 90%"
 
 
 
@@ -63,12 +64,10 @@ def _id_numbers(engine: Engine, t: object, versions: object, long: pd.DataFrame,
 
 
 def _school_years(engine: Engine, school: str | None, year: int | None) -> pd.DataFrame:
-    found = read_frame(engine, current_versions())
-    founded = read_frame(engine, select(schools.c.school_id, schools.c.founded))
-    grid = founded.merge(pd.DataFrame({"year": sorted(found["year"].unique())}), how="cross")
-    grid = grid[grid["year"] >= grid["founded"]]
-    grid = grid.merge(found[["school_id", "year"]].assign(reported=True), on=["school_id", "year"], how="left")
-    grid["reported"] = grid["reported"].fillna(False).astype(bool)
+    from ..verdict import school_years
+
+    grid = school_years(read_frame(engine, current_versions()),
+                        read_frame(engine, select(schools.c.school_id, schools.c.founded)))
     if school is not None:
         grid = grid[grid["school_id"] == school]
     if year is not None:
@@ -87,12 +86,7 @@ def completeness_flags(engine: Engine, cfg: Thresholds, school: str | None = Non
                        year: int | None = None) -> pd.DataFrame:
     tables = list(cfg.value("completeness.required_tables"))
     grid = _school_years(engine, school, year)
-    flags: list[Flag] = []
-    for rec in grid[~grid["reported"]].itertuples(index=False):
-        flags.append(_flag(rec.school_id, int(rec.year), "", cfg.value("completeness.severity_missing_table"),
-                           0.0, "≥ 90%", "每所学校每学年都应上报状态数据",
-                           f"{rec.year} 学年没有上报任何状态数据", f"no status data reported for {rec.year}",
-                           {"tables": tables}, layer="school"))
+    flags: list[Flag] = []  # a school-year with no data at all is 未上报 in the verdict, not a warning
     by_program = item_counts(engine, tables, school, year)
     counts = by_program.groupby(["school_id", "year", "table", "item"], as_index=False)["count"].sum()
     reported = grid[grid["reported"]][["school_id", "year"]]

@@ -68,7 +68,7 @@ def _candidates(inputs: WarningInputs, cfg: Thresholds) -> pd.DataFrame:
 
 
 PEER_COLUMNS = ["school_id", "year", "layer", "unit", "indicator_id", "value", "n", "people", "level", "category",
-                "program_group"]
+                "peer_group", "program_group"]
 
 
 def _bounds(codes: np.ndarray) -> list[tuple[int, int]]:
@@ -98,8 +98,14 @@ class _Layer:
             if stop - start >= cfg.value("peer.min_group"):
                 self.r[start:stop] = self.t[start:stop] - loo_medians(self.t[start:stop])
 
-    def label(self, row: int) -> str:
-        return "·".join(str(self.rows.at[row, c]) for c in self.by)
+    def label(self, row: int) -> tuple[str, str]:
+        """The comparison group in words: 全省同类院校（高职·工科）, or 全省高职院校 for a whole level."""
+        if "peer_group" in self.by:
+            group = str(self.rows.at[row, "peer_group"])
+            return ((f"全省同类院校（{group}）", f"similar schools ({group})") if "·" in group
+                    else (f"全省{group}院校", f"{group} schools of the province"))
+        text = "·".join(str(self.rows.at[row, c]) for c in self.by)
+        return f"全省同类院校（{text}）", f"similar schools ({text})"
 
 
 def peer_flags(inputs: WarningInputs, cfg: Thresholds) -> pd.DataFrame:
@@ -180,7 +186,7 @@ def _judge(inputs: WarningInputs, cfg: Thresholds, lay: _Layer, idx: np.ndarray,
         mid = centres[k] + float(np.ravel(getattr(det, "center_", [np.nan]))[0])
         spread = cfg.value("peer.yellow") * float(np.ravel(getattr(det, "scale_", [np.nan]))[0])
         band = (np.exp(mid - spread), np.exp(mid + spread)) if lay.log[row] else (mid - spread, mid + spread)
-        text = label or (f"全省同类院校（{lay.label(row)}）", f"similar schools ({lay.label(row)})")
+        text = label or lay.label(row)
         out.append(_flag(inputs, cfg, lay.rows.iloc[row], det, float(-scores[k]), pool, band,
                          {"log_scale": bool(lay.log[row]), "pooled_spread": pooled}, *text))
     return out

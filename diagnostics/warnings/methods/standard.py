@@ -99,15 +99,14 @@ def _standard_flag(row: dict, meta: IndicatorMeta, level: str, threshold: float,
                    verified: bool, severity: str, missed: list[str], extra: dict) -> Flag:
     side_zh, side_en = side_words(row["value"], threshold)
     ctx_zh, ctx_en = context_phrase(row.get("context_median"), meta, row["layer"])
-    todo_zh, todo_en = ("", "") if verified else ("，标准值待核实", ", value to verify")
     shown = fmt_number(threshold, meta.unit)
     return value_flag(
         row, meta, method="standard", severity=severity, expected=f"{SYMBOL[op]} {shown}",
         rule=f"{meta.name_zh} {SYMBOL[op]} {shown}（{level}）", source=source,
         message_zh=(f"{where_zh(row['layer'], row['unit'])}{meta.name_zh} {fmt_number(row['value'], meta.unit)}，"
-                    f"{side_zh}{level}标准 {shown}（{source}{todo_zh}）{ctx_zh}"),
+                    f"{side_zh}{level}标准 {shown}（{source}）{ctx_zh}"),
         message_en=(f"{where_en(row['layer'], row['unit'])}{meta.name_en} {fmt_number(row['value'], meta.unit)} "
-                    f"is {side_en} the {LEVEL_EN[level]} standard {shown} ({source}{todo_en}){ctx_en}"),
+                    f"is {side_en} the {LEVEL_EN[level]} standard {shown} ({source}){ctx_en}"),
         evidence={"standard_level": level, "threshold": threshold, "op": op, "levels_missed": missed,
                   "verified": verified, "context_median": row.get("context_median"), **extra})
 
