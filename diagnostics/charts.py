@@ -78,6 +78,7 @@ STATUS = {
     "yellow": Status("yellow", "#D68910", "▲", "黄灯", "需关注"),
     "green": Status("green", "#1E8449", "●", "绿灯", "正常"),
     "none": Status("none", "#7F8C8D", "○", "无数据", "暂无判断依据"),
+    "unreported": Status("unreported", "#7F8C8D", "◌", "未上报", "本学年尚未上报状态数据"),
 }
 
 _family: str | None = None

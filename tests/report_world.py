@@ -1,8 +1,9 @@
 """A hand-made school-year for the report tests: values, warnings, tasks, targets, served by a FrameSource.
 
-Values follow 教发〔2004〕2号 for a 高职 工科 school (domain.md §4.1): 生师比 合格 ≤ 18, 限制招生 22
-(the model's [to verify] 限制招生 value); S1's 23.0 in 2024 is below the 限制招生 line, so S1 has a
-yellow card (one basic indicator below the line).
+Values follow 教发〔2004〕2号 for a 高职 工科 school (domain.md §4.1): 生师比 合格 ≤ 18, 限制招生 22 — in
+the library of a province that has read the 限制招生 table (``model_fixtures.verified_restrictions``; the
+shipped library keeps 22 as a reference value).  S1's 23.0 in 2024 is beyond the 限制招生 line, so the
+warning run gave S1 a yellow card (one basic indicator beyond the line): the card's warning is here.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from model_fixtures import verified_restrictions
 
-from diagnostics.models import load_models
 from diagnostics.reports import FrameSource, VersionInfo
 from diagnostics.warnings.rollup import WARNING_COLUMNS
 
@@ -26,19 +27,21 @@ def value(school, year, ind, v, level="", layer="school", unit="", n=100):
 
 
 def warning(school, year, ind, severity, message, layer="school", unit="", methods="standard", observed=None,
-            expected=None, n=None, rule="", source=""):
+            expected=None, n=None, rule="", source="", evidence=None):
     return {"school_id": school, "year": year, "layer": layer, "unit": unit, "indicator_id": ind,
             "severity": severity, "methods": methods, "n_flags": len(methods.split(",")), "observed": observed,
             "expected": expected, "n": n, "rule": rule, "source": source, "message_zh": message,
-            "message_en": message, "evidence": []}
+            "message_en": message, "evidence": [{"method": methods, "evidence": evidence or {}}]}
 
 
 def frames(name: str = "江州职业技术学院", program_name: str = "计算机应用技术", message_extra: str = ""):
     schools = pd.DataFrame([
-        {"school_id": "S1", "name": name, "level": "高职", "category": "工科", "city": "江州市"},
-        {"school_id": "S2", "name": "海川职业技术学院", "level": "高职", "category": "工科", "city": "海川市"},
-        {"school_id": "S3", "name": "云岭职业技术学院", "level": "高职", "category": "工科", "city": "江州市"},
-        {"school_id": "S4", "name": "海川财经学校", "level": "中职", "category": "财经", "city": "海川市"},
+        {"school_id": "S1", "name": name, "level": "高职", "category": "工科", "city": "江州市", "founded": 2003},
+        {"school_id": "S2", "name": "海川职业技术学院", "level": "高职", "category": "工科", "city": "海川市",
+         "founded": 1999},
+        {"school_id": "S3", "name": "云岭职业技术学院", "level": "高职", "category": "工科", "city": "江州市",
+         "founded": 2008},
+        {"school_id": "S4", "name": "海川财经学校", "level": "中职", "category": "财经", "city": "海川市", "founded": 1985},
     ])
     rows = [
         value("S1", 2023, "student_teacher_ratio", 20.0, "不合格"),
@@ -66,6 +69,9 @@ def frames(name: str = "江州职业技术学院", program_name: str = "计算�
         warning("S1", 2024, None, "red", "学生 A001：身份证号校验码错误", layer="data", unit="students:A001",
                 methods="integrity"),
         warning("S1", 2024, "employment_rate", "info", "毕业去向落实率变化较大", methods="trend", observed=92.5),
+        warning("S1", 2024, None, "yellow", "基本办学条件黄牌（招生数不得超过当年毕业生数）：生师比 23.0，高于限制招生线 22.0",
+                rule="基本办学条件黄牌（合格 / 限制招生）", source="教发〔2004〕2号",
+                evidence={"card": "yellow", "reasons": ["生师比 23.0，高于限制招生线 22.0"]}),
     ], columns=WARNING_COLUMNS)
     tasks = pd.DataFrame([
         {"id": 1, "school_id": "S1", "year": 2023, "layer": "school", "unit": "", "indicator_id": "employment_rate",
@@ -87,7 +93,7 @@ def frames(name: str = "江州职业技术学院", program_name: str = "计算�
 
 
 def source(**kwargs) -> FrameSource:
-    models, _ = load_models()
+    models = verified_restrictions()
     schools, values, warnings, tasks, targets, programs = frames(**kwargs)
     return FrameSource(models, schools, values, warnings, tasks, targets, programs,
                        VersionInfo("v3（导入批次 #7，2025-02-28 18:00）", "abcdef0123456789", 12))

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 import yaml
 from conftest import PgDatabase
 from golden_data import EXPECTED, EXPECTED_LEVELS, EXPECTED_PARTS, SCHOOL, SCHOOLS, YEAR, frames
+from model_fixtures import verified_restrictions
 from store_fixtures import load_frames
 
 from diagnostics.engine import cards, compute, current_results, current_values, ratio_score
@@ -232,20 +233,6 @@ def test_current_values_filters(engine, library):
 
 
 # ------------------------------------------------------------------------------------ cards
-def verified_restrictions(tmp_path) -> object:
-    """The library as a province would have it after reading the 限制招生 table in the published text:
-    the reference values of the basic indicators' 限制招生 rows marked verified (with article and value)."""
-    copy = tmp_path / "indicators_verified"
-    shutil.copytree(REPO_INDICATORS, copy)
-    path = copy / "basic_conditions.yaml"
-    text = re.sub(r"(level: 限制招生, value: ([\d.]+),(?:[^}]|\n)*?)verified: false",
-                  r'\1article: 附件 限制招生表, printed: "\2", verified: true', path.read_text(encoding="utf-8"))
-    path.write_text(text, encoding="utf-8")
-    models, issues = load_models([copy], registry=MeasureRegistry())
-    assert not [i for i in issues if i.level == "error"], issues
-    return models
-
-
 def _card_province(engine) -> None:
     hv = [{"school_id": s, "level": "高职", "category": "工科"} for s in ("OK", "Y1", "R2", "R3", "MID")]
     data = _merge(
@@ -261,7 +248,7 @@ def _card_province(engine) -> None:
 
 def test_cards_yellow_red_and_three_years(sqlite_engine, tmp_path):
     _card_province(sqlite_engine)
-    rs = compute(sqlite_engine, verified_restrictions(tmp_path))
+    rs = compute(sqlite_engine, verified_restrictions())
     frame = rs.to_frame()
     assert _value(frame[frame["school_id"] == "Y1"], "books_per_student")["level"] == "限制招生"
     assert _value(frame[frame["school_id"] == "MID"], "books_per_student")["level"] == "不合格"
@@ -291,7 +278,7 @@ def test_card_reason_says_above_for_a_lower_is_better_indicator(sqlite_engine, t
     # 生师比 is lower-is-better: a school above its 限制招生 line is "高于", never "低于"
     load_frames(sqlite_engine, _merge(_small("HI", 2023, students=3000)),
                 [{"school_id": "HI", "level": "高职", "category": "工科"}])
-    reasons = cards(compute(sqlite_engine, verified_restrictions(tmp_path)))["reasons"].tolist()
+    reasons = cards(compute(sqlite_engine, verified_restrictions()))["reasons"].tolist()
     assert any("生师比" in r and "高于限制招生线" in r for r in reasons), reasons
 
 

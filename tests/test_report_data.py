@@ -40,22 +40,25 @@ def test_lights_are_per_item_and_never_colour_alone(report):
     assert lights["质量监控与成效"].status == "green" and lights["质量监控与成效"].info == 1  # info is not a warning light
     assert lights["学校管理"].status == "none"  # no indicator value: no judgement, not "green"
     assert lights["数据质量"].status == "red"
-    assert report.overall.status == "red" and (report.overall.red, report.overall.yellow) == (2, 2)
+    # each warning once: red 生师比 and the red data check; yellow P1, P3 and the card
+    assert report.overall.status == "red" and (report.overall.red, report.overall.yellow) == (2, 3)
+    assert lights["基本办学条件"].yellow == 1  # the card counts under 基本办学条件, never under 数据质量
     assert {light.label for light in report.lights} >= {"■ 红灯", "▲ 黄灯", "● 绿灯", "○ 无数据"}
 
 
 def test_card_from_the_engine_with_chinese_reasons(report):
     assert report.card.card == "黄牌"
     assert report.card.label.startswith("▲ 黄牌")
-    assert report.card.reasons == ("生师比 23.0，低于限制招生线 22.0",)
+    assert report.card.reasons == ("生师比 23.0，高于限制招生线 22.0",)  # lower is better: above the line
 
 
 def test_top_problems_most_serious_first_and_grouped(report):
     top = report.top_problems
-    assert [p.severity for p in top] == ["red", "red", "yellow", "info"]
+    assert [p.severity for p in top] == ["red", "red", "yellow", "yellow", "info"]
     assert top[0].indicator == "生师比" and top[0].where == "全校"
     assert top[1].where == "学生记录 A001"
-    program = top[2]
+    assert top[2].item == "基本办学条件" and top[2].message.startswith("基本办学条件黄牌")  # the card
+    program = top[3]
     assert program.message.endswith("（同类问题共 2 处）")
     assert program.where == "专业 P1 计算机应用技术"
     assert program.expected == "≥ 2"

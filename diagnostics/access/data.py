@@ -69,6 +69,18 @@ class DataMixin(AccessBase):
             return self._frame(conn, pd.read_sql(query, conn).drop(columns=["batch_id"]))
 
     @action("read", "read")
+    def reported_school_years(self, school: str | None = None) -> pd.DataFrame:
+        """``school_id, year`` of every school-year in scope that has status data (a current version)."""
+        from ..store.schema import data_versions
+
+        with self.engine.connect() as conn:
+            ids = self._schools_for(conn, school)
+            query = (select(data_versions.c.school_id, data_versions.c.year)
+                     .where(data_versions.c.is_current.is_(True), self._in(data_versions.c.school_id, ids))
+                     .order_by(data_versions.c.school_id, data_versions.c.year))
+            return self._frame(conn, pd.read_sql(query, conn))
+
+    @action("read", "read")
     def status_table(self, name: str, school: str | None = None, year: int | None = None) -> pd.DataFrame:
         """One status-data table (current versions) for the schools in scope."""
         with self.engine.connect() as conn:

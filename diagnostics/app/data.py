@@ -66,7 +66,7 @@ def _read(ctx: AppContext) -> dict:
 
     access, source, models = ctx.access, ctx.source, ctx.models
     schools = access.schools().astype({"school_id": str}).reset_index(drop=True)
-    attrs = schools.reindex(columns=["school_id", "level", "category"])
+    attrs = schools.reindex(columns=["school_id", "level", "category", "founded"])
     raw = _keyed(access.indicator_values())
     raw = raw[raw["value"].notna()].reset_index(drop=True)
     values = judged(raw, models, attrs, _keyed(access.effective_targets()))

@@ -3,8 +3,8 @@
 Standards come from the engine (:func:`diagnostics.engine.thresholds`), the level a value reached
 is the engine's stored ``level``, targets are the school's effective targets (imported and set on
 the dashboards, :meth:`diagnostics.access.Access.effective_targets`) or else the model's default
-target.  Peers are the schools of the same level (高职 / 中职) in the province (domain.md §7,
-IPEDS: the school beside the group median).
+target.  Peers are the school's comparison group (:mod:`diagnostics.warnings.peers`: same level and
+category, or the whole level where fewer than five share them; IPEDS: the school beside the group median).
 """
 
 from __future__ import annotations
@@ -82,11 +82,8 @@ def _stat(stats: PeerStats, year: int, ind: str, column: str) -> float | None:
 
 
 def _source(row: pd.Series) -> str:
-    source = str(row.get("qualified_source") or "")
-    verified = row.get("qualified_verified")
-    if source and not is_missing(verified) and not bool(verified):
-        source += "（待核实）"
-    return source
+    """The document of the standard that set the level (only verified standards do)."""
+    return str(row.get("qualified_source") or "")
 
 
 def indicator_rows(frame: pd.DataFrame, year: int, models: ModelSet, stats: PeerStats,

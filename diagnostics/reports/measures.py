@@ -12,11 +12,12 @@ import datetime as dt
 import pandas as pd
 
 from ..models.spec import ModelSet
+from ..warnings.inputs import meta_from_models
+from ..warnings.verdict import items_of
 from ..workflow.recheck import VERDICTS, verdict
 from ..workflow.tasks import STATUSES
 from .fmt import clean_text, format_change, format_value, is_missing
 from .model import Outcome, TaskRow
-from .problems import items_of
 
 
 def _zh(labels: dict[str, str], key: object) -> str:
@@ -43,12 +44,13 @@ def _indicator_name(models: ModelSet, indicator_id: object) -> str:
 def tasks_by_item(tasks: pd.DataFrame, year: int, models: ModelSet) -> dict[str, list[TaskRow]]:
     """The measures set for ``year``, under each item of their indicator."""
     out: dict[str, list[TaskRow]] = {}
+    meta = meta_from_models(models)
     this_year = tasks[pd.to_numeric(tasks["year"], errors="coerce") == year]
     for task in this_year.to_dict("records"):
         row = TaskRow(problem=_text(task["problem"]), cause=_text(task["cause"]), measure=_text(task["measure"]),
                       owner=_text(task["owner"]), deadline=_deadline(task["deadline"]),
                       status=_zh(STATUSES, task["status"]), indicator=_indicator_name(models, task["indicator_id"]))
-        for item in items_of(task["indicator_id"], models):
+        for item in items_of(task["indicator_id"], meta):
             out.setdefault(item, []).append(row)
     return out
 
@@ -69,6 +71,7 @@ def outcomes_by_item(tasks: pd.DataFrame, year: int, values: pd.DataFrame, model
     value_of = {k: v[0] for k, v in lookup.items()}
     target_of = {k: v[1] for k, v in lookup.items()}
     out: dict[str, list[Outcome]] = {}
+    meta = meta_from_models(models)
     for task in last.to_dict("records"):
         ind = models.indicators.get(str(task["indicator_id"])) if not is_missing(task["indicator_id"]) else None
         measure = _text(task["measure"]) if not is_missing(task["measure"]) else _text(task["problem"])
@@ -89,6 +92,6 @@ def outcomes_by_item(tasks: pd.DataFrame, year: int, values: pd.DataFrame, model
             row = Outcome(measure, ind.name_zh, format_value(baseline, ind.unit), format_value(now, ind.unit),
                           format_change(change, ind.unit, now),
                           _zh(VERDICTS, found) if found else "尚无本年数据，暂不能判断", status)
-        for item in items_of(task["indicator_id"], models):
+        for item in items_of(task["indicator_id"], meta):
             out.setdefault(item, []).append(row)
     return out

@@ -289,6 +289,7 @@ class SchoolReport:
     appendix_problems: list[Problem]
     definitions: list[IndicatorRow]
     notes: list[str] = field(default_factory=list)
+    peers: str = ""  # the comparison group the report's peer figures and its warning texts use
 
     @property
     def academic_year(self) -> str:

@@ -12,10 +12,10 @@ import re
 import pandas as pd
 
 from ..contract import BY_NAME
-from ..models.spec import ModelSet
+from ..models.spec import VERDICT_ITEMS, ModelSet
 from ..warnings.flags import SEVERITY_RANK
 from ..warnings.inputs import meta_from_models
-from ..warnings.rollup import DATA_QUALITY_ITEM, OTHER_ITEM, item_lights
+from ..warnings.verdict import Verdict, decide, items_of, school_years  # noqa: F401  (items_of: re-exported)
 from .fmt import METHOD_LABELS, clean_text, format_value, is_missing
 from .model import Problem
 
@@ -24,18 +24,16 @@ _OWN_NOTE = re.compile(r"^domain\.md\s*§\s*[\d.]+\s*（(.*)）$")
 _OWN_REF = re.compile(r"\s*[（(]?domain\.md\s*§\s*[\d.]+[）)]?")
 
 
-def items_of(indicator_id: object, models: ModelSet) -> list[str]:
-    """The diagnosis items a warning about ``indicator_id`` counts under (as the roll-up counts them)."""
-    if is_missing(indicator_id):
-        return [DATA_QUALITY_ITEM]
-    ind = models.indicators.get(str(indicator_id))
-    return list(ind.items) if ind is not None and ind.items else [OTHER_ITEM]
-
-
-def lights(warnings: pd.DataFrame, models: ModelSet, school_years: pd.DataFrame) -> pd.DataFrame:
-    """The warning engine's traffic lights per school, year and diagnosis item (green rows included)."""
-    frame = warnings.assign(year=pd.to_numeric(warnings["year"]).astype("Int64"))
-    return item_lights(frame, meta_from_models(models), school_years)
+def verdict_of(source: object, warnings: pd.DataFrame, values: pd.DataFrame, school: str | None,
+               years: list[int] | None = None, schools: pd.DataFrame | None = None) -> Verdict:
+    """The one verdict (:mod:`diagnostics.warnings.verdict`) of the school-years a report covers: every
+    school of ``schools`` (default: the source's) or ``school``, in ``years`` (default: those reported);
+    ``values`` are their indicator values (which items have anything to judge)."""
+    frame = source.schools() if schools is None else schools
+    if school is not None:
+        frame = frame[frame["school_id"].astype(str) == str(school)]
+    grid = school_years(source.reported(school), frame, years)
+    return decide(warnings, meta_from_models(source.models), grid, VERDICT_ITEMS, values)
 
 
 def where(layer: str, unit: str, program_names: dict[str, str]) -> str:
@@ -104,10 +102,17 @@ def problems_by_item(warnings: pd.DataFrame, models: ModelSet,
                      program_names: dict[str, str]) -> dict[str, list[Problem]]:
     """Every warning as a :class:`Problem`, under each item it counts for, most serious first."""
     out: dict[str, list[Problem]] = {}
+    meta = meta_from_models(models)
     for _, row in ordered(warnings, models).iterrows():
-        for item in items_of(row["indicator_id"], models):
+        for item in _items(row, meta):
             out.setdefault(item, []).append(to_problem(row, item, models, program_names))
     return out
+
+
+def _items(row: pd.Series, meta: dict) -> list[str]:
+    """The items of a warning as the verdict counts it (its ``items`` column when it has one)."""
+    items = row.get("items")
+    return list(items) if isinstance(items, list) else items_of(row["indicator_id"], meta)
 
 
 def most_serious(warnings: pd.DataFrame, models: ModelSet, program_names: dict[str, str],
@@ -116,7 +121,7 @@ def most_serious(warnings: pd.DataFrame, models: ModelSet, program_names: dict[s
     one problem, stated by its worst instance with the number of places it occurs."""
     if warnings.empty or k <= 0:
         return []
-    rows = ordered(warnings, models)
+    rows, meta = ordered(warnings, models), meta_from_models(models)
     group = rows["layer"].astype(str) + "|" + rows["indicator_id"].fillna("").astype(str) + "|" + \
         rows["rule"].where(rows["indicator_id"].isna(), "").fillna("").astype(str)
     counts = group.value_counts()
@@ -126,7 +131,7 @@ def most_serious(warnings: pd.DataFrame, models: ModelSet, program_names: dict[s
             continue
         n = int(counts.pop(label))
         suffix = f"（同类问题共 {n} 处）" if n > 1 else ""
-        out.append(to_problem(row, items_of(row["indicator_id"], models)[0], models, program_names, suffix))
+        out.append(to_problem(row, _items(row, meta)[0], models, program_names, suffix))
         if len(out) == k:
             break
     return out

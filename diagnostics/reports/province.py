@@ -13,12 +13,11 @@ from datetime import datetime
 import pandas as pd
 
 from ..charts import STATUS
-from ..engine import cards, thresholds
-from ..warnings.rollup import school_lights
+from ..engine import thresholds
 from .fmt import METHOD_LABELS, format_value, is_missing, numeral, unit_label
 from .layout import Layout, load_layout
 from .model import Heading, Provenance
-from .problems import lights
+from .problems import verdict_of
 from .ranking import rank_schools
 from .source import ReportSource
 
@@ -158,25 +157,25 @@ def gather_province(source: ReportSource, year: int, layout: Layout | None = Non
     schools = source.schools().astype({"school_id": str})
     values = source.province_values("school")
     this = values[values["year"] == year].reset_index(drop=True)
-    attrs = schools[["school_id", "level", "category"]]
+    attrs = schools.reindex(columns=["school_id", "level", "category", "founded"])
     this = pd.concat([this, thresholds(this, models, attrs)[["qualified", "restriction"]]], axis=1)
     names = dict(zip(schools["school_id"], schools["name"]))
     cities = dict(zip(schools["school_id"], schools["city"]))
     levels = [lv for lv in LEVELS if (schools["level"] == lv).any()]
     by_city = [(str(c), {lv: int((g["level"] == lv).sum()) for lv in levels}) for c, g in schools.groupby("city")]
-    found = cards(values, attrs, models)
-    found = found[found["year"] == year]
-    card_of = dict(zip(found["school_id"], found["card"]))
-    higher = schools[schools["level"] == "高职"]
-    card_counts = [(label, int(sum(card_of.get(s) == c for s in higher["school_id"])))
-                   for c, label in (("红牌", "■ 红牌"), ("黄牌", "▲ 黄牌"), (None, "● 无黄牌、红牌"))]
-    carded = [(names.get(r.school_id, r.school_id), cities.get(r.school_id, ""), r.card,
-               "；".join(x.split(" / ")[0] for x in str(r.reasons).split("；"))) for r in found.itertuples(index=False)]
     warnings = source.warnings(None, year)
-    items = lights(warnings, models, schools.assign(year=year)[["school_id", "year"]])
-    by_school = school_lights(items).merge(schools[["school_id", "level"]], on="school_id")
-    light_counts = [(k, STATUS[k].label, {lv: int(((by_school["status"] == k) & (by_school["level"] == lv)).sum())
-                                          for lv in levels}) for k in ("red", "yellow", "green")]
+    verdict = verdict_of(source, warnings, values, None, [year], schools)  # the one verdict: lights, cards
+    by_school = verdict.schools.merge(schools[["school_id", "level"]], on="school_id")
+    card_of = dict(zip(by_school["school_id"], by_school["card"]))
+    higher = schools[schools["level"] == "高职"]
+    card_counts = [(label, int(sum(card_of.get(s, "") == c for s in higher["school_id"])))
+                   for c, label in (("红牌", "■ 红牌"), ("黄牌", "▲ 黄牌"), ("", "● 无黄牌、红牌"))]
+    carded = [(names.get(r.school_id, r.school_id), cities.get(r.school_id, ""), r.card,
+               "；".join(x.split(" / ")[0] for x in str(r.card_reasons).split("；")))
+              for r in by_school[by_school["card"] != ""].itertuples(index=False)]
+    light_counts = [(k, STATUS[k].label, {lv: int(((by_school["light"] == k) & (by_school["level"] == lv)).sum())
+                                          for lv in levels}) for k in ("red", "yellow", "green", "unreported")
+                    if k != "unreported" or (by_school["light"] == k).any()]
     keys = [i for i in layout.province.key_indicators if i in models.indicators]
     medians, median_rows = {}, []
     years = sorted(int(y) for y in values["year"].unique() if int(y) <= year)

@@ -13,24 +13,22 @@ from datetime import datetime
 
 import pandas as pd
 
-from ..engine import cards
-from ..models.spec import RESTRICTED
-from ..warnings.rollup import DATA_QUALITY_ITEM, OTHER_ITEM, school_lights
-from .fmt import numeral, unit_label
+from ..warnings.rollup import DATA_QUALITY_ITEM, OTHER_ITEM
+from ..warnings.verdict import Verdict
+from .fmt import numeral
 from .indicators import indicator_rows, judged, peer_stats
 from .layout import Layout, load_layout
 from .measures import outcomes_by_item, tasks_by_item
 from .model import (
     NOT_APPLICABLE,
     Card,
-    IndicatorRow,
     ItemSection,
     Light,
     Provenance,
     SchoolInfo,
     SchoolReport,
 )
-from .problems import lights, most_serious, problems_by_item
+from .problems import most_serious, problems_by_item, verdict_of
 from .programs import program_notes
 from .quality import quality_tables
 from .source import ReportSource
@@ -50,32 +48,19 @@ def school_info(source: ReportSource, school: str) -> SchoolInfo:
                       str(r["city"] or ""))
 
 
-def _light(items: pd.DataFrame, item: str, has_data: bool) -> Light:
-    row = items[items["item"] == item]
-    if row.empty:
-        return Light(item, "green" if has_data else "none")
-    r = row.iloc[0]
-    status = r["status"] if (has_data or r["red"] + r["yellow"] + r["info"]) else "none"
-    return Light(item, str(status), int(r["red"]), int(r["yellow"]), int(r["info"]))
+def _light(verdict: Verdict, school: str, year: int, item: str) -> Light:
+    """The verdict's light of one item (counts of every layer, as every view shows them)."""
+    r = verdict.item(school, year, item)
+    return Light(item, str(r["light"]), int(r["red"]), int(r["yellow"]), int(r["info"]))
 
 
-def _card(values: pd.DataFrame, info: SchoolInfo, source: ReportSource, year: int,
-          rows: list[IndicatorRow]) -> Card:
-    """The engine's card for the school-year, its reasons stated in Chinese from the report's rows."""
+def _card(verdict: Verdict, info: SchoolInfo, year: int) -> Card:
+    """The verdict's card for the school-year, with the reasons its warning gives."""
     if info.level != "高职":
         return Card(NOT_APPLICABLE)
-    attrs = pd.DataFrame([{"school_id": info.school_id, "level": info.level, "category": info.category}])
-    found = cards(values, attrs, source.models)
-    found = found[found["year"] == year]
-    if found.empty:
-        return Card("")
-    basic = {i for i, ind in source.models.indicators.items() if ind.cards}
-    reasons = [f"{r.name} {r.text}{' ' + unit_label(r.unit) if unit_label(r.unit) else ''}，"
-               f"低于限制招生线 {r.restriction_text}"
-               for r in rows if r.level == RESTRICTED and r.indicator_id in basic]
-    if "三年" in str(found.iloc[0]["reasons"]):
-        reasons.append("连续三年黄牌")
-    return Card(str(found.iloc[0]["card"]), tuple(reasons))
+    row = verdict.school(info.school_id, year)
+    reasons = tuple(r for r in str(row.get("card_reasons") or "").split("；") if r)
+    return Card(str(row.get("card") or ""), reasons)
 
 
 def gather_school(source: ReportSource, school: str, year: int, layout: Layout | None = None,
@@ -84,7 +69,8 @@ def gather_school(source: ReportSource, school: str, year: int, layout: Layout |
     models = source.models
     layout = layout or load_layout(models)
     info = school_info(source, school)
-    attrs = pd.DataFrame([{"school_id": info.school_id, "level": info.level, "category": info.category}])
+    attrs = source.schools().reindex(columns=["school_id", "level", "category", "founded"])
+    attrs = attrs[attrs["school_id"].astype(str) == str(school)]  # founded: standards of new schools
     values = source.school_values(school)
     # every school-layer value (trends), program-layer values of the report year only (highlights)
     values = values[(values["layer"] == "school") | (values["year"] == year)].reset_index(drop=True)
@@ -92,18 +78,17 @@ def gather_school(source: ReportSource, school: str, year: int, layout: Layout |
     if values.empty or not (values["year"] == year).any():
         raise ReportDataError(f"学校 {info.name}（{school}）在 {year} 学年没有指标值：请先导入数据并运行计算"
                               f" / no indicator values for {school} in {year}: import data and compute first")
-    peers = source.province_values("school")
-    peers = peers[peers["school_level"] == info.level]
+    peers = own_peers(source.province_values("school"), school, info.level)
     rows = indicator_rows(values, year, models, peer_stats(peers, school, models))
     by_id = {r.indicator_id: r for r in rows}
     this_year = values[values["year"] == year]
     program_year = this_year[(this_year["layer"] == "program") & this_year["value"].notna()]  # filtered once
     names = _program_names(source, school, year)
-    warnings = source.warnings(school, year)
+    verdict = verdict_of(source, source.warnings(school, year), values, school, [year])
+    warnings = verdict.warnings_of(school, year)  # the warnings the verdict counts, with their items
     problems = problems_by_item(warnings, models, names)
     tasks = source.tasks(school)
     planned, achieved = tasks_by_item(tasks, year, models), outcomes_by_item(tasks, year, values, models)
-    items = lights(warnings, models, pd.DataFrame({"school_id": [school], "year": [year]}))
     sections, appendix = [], []
     for n, item in enumerate(layout.school.items, start=1):
         ids = [i for i, ind in models.indicators.items() if item in ind.items]
@@ -113,17 +98,16 @@ def gather_school(source: ReportSource, school: str, year: int, layout: Layout |
         notes, summary = program_notes(program_year, ids, models, names, layout.school.programs_per_item)
         section_rows = [by_id[i] for i in ids if i in by_id]
         sections.append(ItemSection(
-            f"item-{n}", numeral(n), item, _light(items, item, bool(section_rows) or bool(notes)), section_rows, notes, summary,
+            f"item-{n}", numeral(n), item, _light(verdict, school, year, item), section_rows, notes, summary,
             shown, len(found) - len(shown), planned.get(item, []), achieved.get(item, [])))
     quality_problems = problems.get(DATA_QUALITY_ITEM, []) + problems.get(OTHER_ITEM, [])
     data_quality = None
     if quality_problems or planned.get(DATA_QUALITY_ITEM):
         data_quality = ItemSection("data-quality", numeral(len(sections) + 1), DATA_QUALITY_ITEM,
-                                   _light(items, DATA_QUALITY_ITEM, True), problems=quality_problems,
+                                   _light(verdict, school, year, DATA_QUALITY_ITEM), problems=quality_problems,
                                    tasks=planned.get(DATA_QUALITY_ITEM, []))
-    overall = school_lights(items)
-    total = Light("全校", str(overall.iloc[0]["status"]) if len(overall) else "green",
-                  *(int(warnings["severity"].eq(s).sum()) for s in ("red", "yellow", "info")))
+    overall = verdict.school(school, year)
+    total = Light("全校", str(overall["light"]), int(overall["red"]), int(overall["yellow"]), int(overall["info"]))
     version = source.version(school, year)
     notes = []
     if version.stale:
@@ -133,12 +117,29 @@ def gather_school(source: ReportSource, school: str, year: int, layout: Layout |
         provenance=Provenance(generated_at or datetime.now().astimezone(), version.data_version,
                               version.model_version, version.run_id, version.stale),
         overall=total, lights=[s.light for s in sections] + ([data_quality.light] if data_quality else []),
-        card=_card(values, info, source, year, rows),
+        card=_card(verdict, info, year),
         top_problems=most_serious(warnings, models, names, layout.school.top_problems),
         key_figures=[by_id[i] for i in layout.school.key_figures if i in by_id],
         sections=sections, data_quality=data_quality,
         quality_tables=quality_tables(layout.quality_tables, values, year, models),
-        appendix_problems=appendix, definitions=rows, notes=notes)
+        appendix_problems=appendix, definitions=rows, notes=notes, peers=peer_text(peers, info.level))
+
+
+def own_peers(peers: pd.DataFrame, school: str, level: str) -> pd.DataFrame:
+    """The values of the school's comparison group (:mod:`diagnostics.warnings.peers`): the same group
+    the warning texts quote; the school's level when it has no values yet."""
+    group = peers.loc[peers["school_id"].astype(str) == str(school), "peer_group"].dropna()
+    if group.empty:
+        return peers[peers["school_level"] == level]
+    return peers[peers["peer_group"] == group.iloc[0]]
+
+
+def peer_text(peers: pd.DataFrame, level: str) -> str:
+    """The comparison group in words: 全省高职·工科院校（6 所）."""
+    group = str(peers["peer_group"].dropna().iloc[0]) if "peer_group" in peers and peers["peer_group"].notna().any() \
+        else level
+    n = peers["school_id"].nunique()
+    return f"全省{group}院校（{n} 所）" if "·" in group else f"全省{group}院校（{n} 所，同类院校不足 5 所，按同层次比较）"
 
 
 def _program_names(source: ReportSource, school: str, year: int) -> dict[str, str]:

@@ -17,7 +17,9 @@ values              school_id, year, layer, unit, indicator_id, value, numerator
 ``programs``        school_id, year, program_code, program_name
 ==================  ===========================================================================
 
-``province_values`` adds the school's attributes to each value: ``school_level, category, city``.
+``province_values`` adds the school's attributes to each value: ``school_level, category, city`` and its
+comparison group ``peer_group`` (the one definition, :mod:`diagnostics.warnings.peers`).  ``reported``
+gives the school-years with status data (``school_id, year``), for the verdict's 未上报.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from sqlalchemy import Engine
 from ..models.spec import ModelSet
 from ..warnings.rollup import WARNING_COLUMNS, merge_warnings
 
-SCHOOL_COLUMNS = ["school_id", "name", "level", "category", "city"]
+SCHOOL_COLUMNS = ["school_id", "name", "level", "category", "city", "founded"]
 VALUE_COLUMNS = ["school_id", "year", "layer", "unit", "indicator_id", "value", "numerator", "denominator", "n",
                  "level"]
 TARGET_COLUMNS = ["school_id", "year", "layer", "unit", "indicator_id", "target", "standard"]
@@ -73,6 +75,8 @@ class ReportSource(Protocol):
     def programs(self, school: str, year: int) -> pd.DataFrame: ...
 
     def version(self, school: str | None, year: int) -> VersionInfo: ...
+
+    def reported(self, school: str | None = None) -> pd.DataFrame: ...
 
 
 def _with(frame: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
@@ -124,12 +128,21 @@ class FrameSource:
     def version(self, school: str | None, year: int) -> VersionInfo:
         return self.version_info
 
+    def reported(self, school: str | None = None) -> pd.DataFrame:
+        """The school-years with values (frames in memory have no data versions)."""
+        return _filter(self.values, school, None)[["school_id", "year"]].drop_duplicates().reset_index(drop=True)
+
 
 def with_attributes(values: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
-    """``values`` with each school's ``school_level, category, city``."""
-    attrs = schools.reindex(columns=["school_id", "level", "category", "city"]).rename(
-        columns={"level": "school_level"}).astype({"school_id": str})
-    return values.merge(attrs, on="school_id", how="left")
+    """``values`` with each school's ``school_level, category, city`` and its comparison group
+    ``peer_group`` (:mod:`diagnostics.warnings.peers`, decided over every school of ``schools``)."""
+    from ..warnings import load_thresholds
+    from ..warnings.peers import peer_groups
+
+    attrs = schools.reindex(columns=["school_id", "level", "category", "city"]).astype({"school_id": str})
+    groups = peer_groups(attrs, int(load_thresholds().value("peer.group_min_size")))
+    attrs = attrs.merge(groups[["school_id", "peer_group"]], on="school_id", how="left")
+    return values.merge(attrs.rename(columns={"level": "school_level"}), on="school_id", how="left")
 
 
 def _filter(frame: pd.DataFrame, school: str | None, year: int | None) -> pd.DataFrame:
@@ -216,6 +229,11 @@ class StoreSource:
 
     def version(self, school: str | None, year: int) -> VersionInfo:
         return version_info(self.engine, school, year)
+
+    def reported(self, school: str | None = None) -> pd.DataFrame:
+        if school is not None:
+            self._in_scope(school)
+        return self.access.reported_school_years(school)
 
 
 def version_info(engine: Engine, school: str | None, year: int) -> VersionInfo:

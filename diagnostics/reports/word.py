@@ -160,7 +160,7 @@ def school_docx(report: SchoolReport, images: dict[str, bytes] | None = None) ->
     table(doc, ["指标", "单位", "计算方法", "合格标准依据"],
           [(d.name, unit_label(d.unit) or "—", d.definition, d.standard_source or "—") for d in r.definitions])
     para(doc, f"数据来源：学校人才培养工作状态数据（{r.provenance.data_version}）。{r.provenance.footer}。"
-              f"同类院校为全省同一办学层次（{r.school.level or '—'}）的学校；位次第 1 位为最好。")
+              f"同类院校为{r.peers or '—'}；位次第 1 位为最好。")
     para(doc, "本校对本报告所用数据的真实性负责。")
     for line in ("学校（盖章）：", "法定代表人（签字）：", "日期："):
         para(doc, line + "＿" * 16)

@@ -11,7 +11,9 @@ the province monitor, the review page, the exports and ``zhengai status``.
   data check (no indicator) under 数据质量; a card under 基本办学条件.  The school's totals count each
   warning once.
 * **Lights.** red when there is a red warning, yellow when there is a yellow one, green otherwise;
-  ``unreported`` (未上报) when the school-year has no data at all — a state of its own, not a warning.
+  ``none`` (无数据) for an item of a reported school-year with no indicator value and no warning (nothing
+  to judge); ``unreported`` (未上报) when the school-year has no data at all — a state of its own, not a
+  warning.
 * **Cards.** 黄牌 / 红牌 of 教发〔2004〕2号, from the card warnings of the run (they need a verified
   限制招生 value); a card's warning also makes the school light red or yellow.
 """
@@ -26,10 +28,10 @@ import pandas as pd
 from .inputs import IndicatorMeta
 from .rollup import DATA_QUALITY_ITEM, OTHER_ITEM
 
-GREEN, YELLOW, RED, UNREPORTED = "green", "yellow", "red", "unreported"
-LIGHTS = (GREEN, YELLOW, RED, UNREPORTED)
-LIGHT_ZH = {GREEN: "正常", YELLOW: "黄灯", RED: "红灯", UNREPORTED: "未上报"}
-LIGHT_EN = {GREEN: "green", YELLOW: "yellow", RED: "red", UNREPORTED: "not reported"}
+GREEN, YELLOW, RED, NONE, UNREPORTED = "green", "yellow", "red", "none", "unreported"
+LIGHTS = (GREEN, YELLOW, RED, NONE, UNREPORTED)
+LIGHT_ZH = {GREEN: "正常", YELLOW: "黄灯", RED: "红灯", NONE: "无数据", UNREPORTED: "未上报"}
+LIGHT_EN = {GREEN: "green", YELLOW: "yellow", RED: "red", NONE: "no data", UNREPORTED: "not reported"}
 COUNTED_LAYERS = ("school", "program", "data")
 SCOPE_ZH = "红黄灯计入全校、各专业和数据核查的全部预警；一条预警只计一次，所涉指标属于几个诊断项目就在几个项目下显示"
 SCOPE_EN = ("the lights count every warning of the school, of each program and of the data checks; a warning "
@@ -54,12 +56,15 @@ def light_of(red: int, yellow: int) -> str:
     return RED if red else YELLOW if yellow else GREEN
 
 
-def _card(flag: object) -> str | None:
-    """'yellow' / 'red' for the flag of a card (its evidence names the card), else None."""
+def _card(flag: object) -> tuple[str, str] | None:
+    """('yellow' | 'red', its reasons joined by '；') for the flag of a card, else None."""
     if not isinstance(flag, dict):
         return None
     evidence = flag.get("evidence") if isinstance(flag.get("evidence"), dict) else flag
-    return evidence.get("card") if evidence.get("card") in CARD_ZH else None
+    if evidence.get("card") not in CARD_ZH:
+        return None
+    reasons = evidence.get("reasons") or []
+    return evidence["card"], "；".join(str(r) for r in reasons) if isinstance(reasons, list) else str(reasons)
 
 
 def _counts(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -102,6 +107,17 @@ class Verdict:
                    & (ind["unit"] == unit) & (ind["indicator_id"] == indicator_id)]
         return str(rows.iloc[0]["light"]) if len(rows) else GREEN
 
+    def unit_items(self, school_id: str, year: int, layer: str, unit: str) -> dict[str, dict]:
+        """Item lights of one unit's own warnings (a program's, at the program layer): the same warnings
+        and item mapping as the school-year's verdict, restricted to that unit."""
+        w = self.warnings_of(school_id, year)
+        w = w[(w["layer"] == layer) & (w["unit"] == unit)].explode("items")
+        out = {}
+        for item, group in w.groupby("items"):
+            counts = {s: int((group["severity"] == s).sum()) for s in SEVERITIES}
+            out[str(item)] = {"item": item, "light": light_of(counts["red"], counts["yellow"]), **counts}
+        return out
+
     def warnings_of(self, school_id: str, year: int, item: str | None = None) -> pd.DataFrame:
         """The school-year's warnings (of one item), each once."""
         w = self.warnings[(self.warnings["school_id"] == str(school_id)) & (self.warnings["year"] == int(year))]
@@ -119,11 +135,13 @@ class Verdict:
 
 
 def decide(warnings: pd.DataFrame, indicators: dict[str, IndicatorMeta], school_years: pd.DataFrame,
-           items: Sequence[str]) -> Verdict:
+           items: Sequence[str], values: pd.DataFrame | None = None) -> Verdict:
     """The verdict of the school-years in ``school_years`` (columns ``school_id, year, reported``).
 
     ``warnings`` are merged warnings (one per problem); ``items`` the diagnosis items every school-year
-    shows (in order; 数据质量 is added).  Warnings of school-years not in ``school_years`` are ignored.
+    shows (in order; 数据质量 is added).  ``values`` (``school_id, year, indicator_id``: the indicators
+    with a value) tells which items have anything to judge; without it every item of a reported
+    school-year has.  Warnings of school-years not in ``school_years`` are ignored.
     """
     names = tuple(dict.fromkeys([*items, DATA_QUALITY_ITEM]))
     sy = school_years.assign(school_id=school_years["school_id"].astype(str),
@@ -142,15 +160,31 @@ def decide(warnings: pd.DataFrame, indicators: dict[str, IndicatorMeta], school_
     item_frame = grid.merge(item_counts, on=["school_id", "year", "item"], how="left")
     count_cols = [c for c in item_frame.columns if c.startswith(("red", "yellow", "info"))]
     item_frame[count_cols] = item_frame[count_cols].fillna(0).astype(int)
-    item_frame["light"] = [UNREPORTED if not rep else light_of(r, y)
-                           for rep, r, y in zip(item_frame["reported"], item_frame["red"], item_frame["yellow"])]
+    judged = _judged_items(values, indicators)
+    item_frame["light"] = [
+        UNREPORTED if not rep else NONE if (judged is not None and (s, yr, it) not in judged and r + y + i == 0
+                                             and it != DATA_QUALITY_ITEM) else light_of(r, y)
+        for rep, s, yr, it, r, y, i in zip(item_frame["reported"], item_frame["school_id"], item_frame["year"],
+                                           item_frame["item"], item_frame["red"], item_frame["yellow"],
+                                           item_frame["info"])]
     school_frame = _schools(sy, w, item_frame)
     return Verdict(w, per_indicator, item_frame.drop(columns="reported"), school_frame, names)
 
 
+def _judged_items(values: pd.DataFrame | None, indicators: dict[str, IndicatorMeta]) -> set[tuple] | None:
+    """(school, year, item) that have at least one indicator value."""
+    if values is None:
+        return None
+    if "value" in values:
+        values = values[values["value"].notna()]
+    pairs = values[["school_id", "year", "indicator_id"]].drop_duplicates()
+    return {(str(s), int(y), item) for s, y, i in pairs.itertuples(index=False)
+            for item in items_of(i, indicators)}
+
+
 def _warnings(warnings: pd.DataFrame, indicators: dict[str, IndicatorMeta], reported: pd.DataFrame) -> pd.DataFrame:
     """The counted warnings of reported school-years, with their items and card."""
-    cols = [*warnings.columns, "items", "card"]
+    cols = [*warnings.columns, "items", "card", "card_reasons"]
     if warnings.empty or reported.empty:
         return pd.DataFrame(columns=cols)
     w = warnings[warnings["layer"].isin(COUNTED_LAYERS) & warnings["year"].notna()].copy()
@@ -160,8 +194,9 @@ def _warnings(warnings: pd.DataFrame, indicators: dict[str, IndicatorMeta], repo
     w["indicator_id"] = w["indicator_id"].fillna("").astype(str)
     w = w.merge(reported[["school_id", "year"]], on=["school_id", "year"])
     evidence = w["evidence"] if "evidence" in w else pd.Series([[]] * len(w), index=w.index)
-    w["card"] = [next((_card(e) for e in (ev if isinstance(ev, list) else [ev]) if _card(e)), None) or ""
-                 for ev in evidence]
+    found = [next((c for e in (ev if isinstance(ev, list) else [ev]) if (c := _card(e))), ("", ""))
+             for ev in evidence]
+    w["card"], w["card_reasons"] = [c for c, _ in found], [r for _, r in found]
     w["items"] = [items_of(i, indicators, card=bool(c)) for i, c in zip(w["indicator_id"], w["card"])]
     return w[cols].reset_index(drop=True)
 
@@ -178,7 +213,7 @@ def _schools(sy: pd.DataFrame, w: pd.DataFrame, items: pd.DataFrame) -> pd.DataF
     cards = w[w["card"] != ""]
     worst = cards.assign(_r=cards["card"].map({"red": 2, "yellow": 1})).sort_values("_r", ascending=False)
     worst = worst.drop_duplicates(["school_id", "year"])
-    reasons = worst.set_index(["school_id", "year"])["message_zh"]
+    reasons = worst.set_index(["school_id", "year"])["card_reasons"]
     keys = list(zip(out["school_id"], out["year"]))
     card = worst.set_index(["school_id", "year"])["card"]
     out["card"] = [CARD_ZH[card[k]] if k in card.index else "" for k in keys]
@@ -213,6 +248,7 @@ def load_verdict(engine: object, models: object, school: str | None = None, year
     ``schools``, e.g. a user's scope) and year (or ``year``) the store holds data for."""
     import sqlalchemy as sa
 
+    from ..engine import current_values
     from ..engine.persist import school_info
     from ..models.spec import VERDICT_ITEMS
     from ..store.schema import data_versions
@@ -231,4 +267,5 @@ def load_verdict(engine: object, models: object, school: str | None = None, year
         grid = grid[grid["year"] == int(year)]
     flags = load_flags(engine, school=school, year=year)
     flags = flags[flags["school_id"].astype(str).isin(set(grid["school_id"]))]
-    return decide(merge_warnings(flags), meta_from_models(models), grid, VERDICT_ITEMS)
+    values = current_values(engine, school=school, year=year)
+    return decide(merge_warnings(flags), meta_from_models(models), grid, VERDICT_ITEMS, values)
