@@ -15,7 +15,7 @@ import pandas as pd
 from ..engine import ratio_score
 from ..engine.standards import higher_is_better
 from ..reports.fmt import format_value
-from ..warnings.rollup import DATA_QUALITY_ITEM, OTHER_ITEM
+from ..warnings.rollup import DATA_QUALITY_ITEM
 from .data import ProvinceData
 
 
@@ -116,9 +116,7 @@ def _cells(data: ProvinceData, series: pd.DataFrame, year: int, worst: dict[str,
         ind = data.models.indicators.get(r["indicator_id"])
         if ind is None:
             continue
-        source = str(r.get("qualified_source") or "")
-        if source and r.get("qualified_verified") is False:
-            source += "（待核实）"
+        source = str(r.get("qualified_source") or "")  # only a verified standard sets a level
         out[ind.id] = Cell(ind.id, ind.name_zh, ind.name_en, ind.unit, ind.direction, num(r["value"]),
                            str(r.get("level") or ""), num(r.get("qualified")), num(r.get("restriction")), source,
                            num(r.get("target")), str(r.get("target_source") or ""), num(r.get("peer_median")),
@@ -127,40 +125,51 @@ def _cells(data: ProvinceData, series: pd.DataFrame, year: int, worst: dict[str,
     return out
 
 
-def _item_of(indicator_id: object, data: ProvinceData) -> list[str]:
-    meta = data.meta.get(str(indicator_id)) if indicator_id else None
-    if not indicator_id or (isinstance(indicator_id, float) and math.isnan(indicator_id)):
-        return [DATA_QUALITY_ITEM]
-    return list(meta.items) if meta is not None and meta.items else [OTHER_ITEM]
+def _records(frame: pd.DataFrame) -> tuple[dict, ...]:
+    return tuple({k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+                 for r in frame.to_dict("records"))
 
 
 def build_board(data: ProvinceData, school_id: str, year: int, layer: str = "school", unit: str = "") -> Board:
-    """The board of ``school_id`` in ``year`` at ``layer`` (``unit``: the program code at program layer)."""
+    """The board of ``school_id`` in ``year`` at ``layer`` (``unit``: the program code at program layer).
+
+    Lights, counts, cards and the warnings listed are the verdict's (:mod:`diagnostics.warnings.verdict`):
+    the school board counts every layer (its own values, each program's, the data checks); a program
+    board shows that program's own warnings."""
     unit = "" if layer == "school" else str(unit)
     info = data.school(school_id)
-    records = data.warnings_at(school_id, year, layer, unit)
+    verdict = data.verdict
+    if layer == "school":
+        records = _records(verdict.warnings_of(school_id, year))
+    else:
+        own = verdict.warnings_of(school_id, year)
+        records = _records(own[(own["layer"] == layer) & (own["unit"] == unit)])
     rank = {"red": 2, "yellow": 1, "info": 0}
     worst: dict[str, str] = {}
-    for w in records:
+    for w in records:  # the worst warning of each indicator, at this board's own unit
         ind, sev = w["indicator_id"], w["severity"]
-        if ind and rank.get(sev, 0) >= rank.get(worst.get(ind, ""), -1):
+        if ind and w["layer"] in (layer, "data") and w["unit"] == unit and rank.get(sev, 0) >= rank.get(
+                worst.get(ind, ""), -1):
             worst[str(ind)] = sev
     cells = _cells(data, data.series(school_id, layer, unit), year, worst)
     lights = data.lights_at(school_id, year, layer, unit)
     items = []
     for name in data.items:
         mine = tuple(c for i, c in cells.items() if name in data.models.indicators[i].items)
-        found = tuple(w for w in records if name in _item_of(w["indicator_id"], data))
-        if lights is not None and name in lights:
-            row = lights[name]
-            status = str(row["status"]) if (mine or found) else "none"
-            items.append(Item(name, status, int(row["red"]), int(row["yellow"]), int(row["info"]), mine, found))
+        found = tuple(w for w in records if name in w["items"])
+        row = lights.get(name)
+        if row is not None:
+            items.append(Item(name, str(row["status"]), int(row["red"]), int(row["yellow"]), int(row["info"]),
+                              mine, found))
         else:
             items.append(Item(name, "green" if mine else "none", cells=mine, warnings=found))
-    statuses = {i.status for i in items}
-    overall = next((s for s in ("red", "yellow", "green") if s in statuses), "none")
+    if layer == "school":
+        overall = str(verdict.school(school_id, year)["light"])
+    else:
+        statuses = {i.status for i in items}
+        overall = next((s for s in ("red", "yellow", "green") if s in statuses), "none")
     card, reasons = data.card(school_id, year)
     label = data.program_label(school_id, year, unit) if unit else ""
     return Board(str(school_id), str(info.get("name", school_id)), str(info.get("level") or ""), int(year), layer,
                  unit, label, overall, card, reasons, tuple(i for i in items if i.cells or i.warnings
-                                                           or i.item != DATA_QUALITY_ITEM), tuple(records))
+                                                           or i.item != DATA_QUALITY_ITEM), records)

@@ -19,15 +19,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..engine import cards
+from ..models.spec import VERDICT_ITEMS
 from ..reports.indicators import judged
 from ..reports.layout import load_layout
 from ..warnings.inputs import meta_from_models
-from ..warnings.rollup import DATA_QUALITY_ITEM, item_lights
+from ..warnings.rollup import DATA_QUALITY_ITEM
+from ..warnings.verdict import Verdict, decide, school_years
 from .context import AppContext
 
 KEY = ["school_id", "year", "layer", "unit", "indicator_id"]
-GROUP = ["school_level", "layer", "year", "indicator_id"]
+GROUP = ["peer_group", "layer", "year", "indicator_id"]  # the one comparison group (warnings/peers.py)
 
 
 def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -76,6 +77,8 @@ def _read(ctx: AppContext) -> dict:
     else:  # aggregates of every school, read by the report source as the system user
         peers = _keyed(source.province_values(None))
         peers = peers[peers["value"].notna()].reset_index(drop=True)
+    group_of = dict(zip(peers["school_id"], peers["peer_group"]))
+    values["peer_group"] = values["school_id"].map(group_of).fillna(values["school_level"])
     peers["percentile"] = percentiles(peers, models)
     q = peers.groupby(GROUP)["value"]
     quartiles = pd.DataFrame({"peer_q1": q.quantile(0.25), "peer_median": q.median(),
@@ -87,8 +90,10 @@ def _read(ctx: AppContext) -> dict:
     programs = access.status_table("programs")
     names = {(str(s), int(y), str(c)): str(n) for s, y, c, n in zip(
         programs["school_id"], pd.to_numeric(programs["year"]), programs["program_code"], programs["program_name"])}
+    reported = access.reported_school_years().astype({"school_id": str})
+    years = pd.DataFrame({"year": sorted({*map(int, peers["year"]), *map(int, reported["year"])})})
     return {"schools": schools, "values": values, "peers": peers, "quartiles": quartiles, "warnings": warnings,
-            "cards": cards(values, attrs, models), "program_names": names}
+            "reported": reported, "years": years, "program_names": names}
 
 
 def load_frames(ctx: AppContext) -> dict:
@@ -151,31 +156,32 @@ class ProvinceData:
         self.stamp = ctx.stamp()
         frames = load_frames(ctx)
         self.schools, self.values, self.peers = frames["schools"], frames["values"], frames["peers"]
-        self.quartiles, self.warnings, self.cards = frames["quartiles"], frames["warnings"], frames["cards"]
+        self.quartiles, self.warnings = frames["quartiles"], frames["warnings"]
         self.program_names = frames["program_names"]
+        # the one verdict (lights, cards) of every school-year in scope, as every view and export shows it
+        owed = school_years(frames["reported"], self.schools, frames["years"]["year"].tolist())
+        self.verdict: Verdict = decide(self.warnings, self.meta, owed, VERDICT_ITEMS, self.values)
+        found = self.verdict.schools
+        self.cards = found.loc[found["card"] != "", ["school_id", "year", "card", "card_reasons"]].rename(
+            columns={"card_reasons": "reasons"}).reset_index(drop=True)
         self._values_by_school = {str(k): g for k, g in self.values.groupby("school_id")}
         self._series: dict[tuple[str, str, str], pd.DataFrame] = {}  # filled on first use
         self._info = {str(r["school_id"]): r for r in self.schools.to_dict("records")}
-        self._at, self._lights = self._index_warnings()
+        self._at = self._index_warnings()
 
-    def _index_warnings(self) -> tuple[dict, dict]:
-        """Warnings and item lights per (school, year, layer, unit): the school layer holds the
-        school's own and its data checks; the program layer each program's."""
+    def _index_warnings(self) -> dict:
+        """Warnings per (school, year, layer, unit): the school layer holds the school's own and its data
+        checks; the program layer each program's (lists for the boards; the lights are the verdict's)."""
         w = self.warnings
         if w.empty:
-            return {}, {}
+            return {}
         school_side = w["layer"].isin(["school", "data"]) | (w["unit"] == "")
         layers, units = w["layer"].where(~school_side, "school"), w["unit"].where(~school_side, "")
-        keys = list(zip(w["school_id"].astype(str), w["year"].astype(int), layers, units))
+        keys = zip(w["school_id"].astype(str), w["year"].astype(int), layers, units)
         at: dict[tuple, list[dict]] = {}
         for key, record in zip(keys, w.to_dict("records")):
             at.setdefault(key, []).append(_plain(record))
-        keyed = w.assign(school_id=w["school_id"].astype(str) + "\x1f" + layers + "\x1f" + units)
-        lights: dict[tuple, dict[str, dict]] = {}
-        for r in item_lights(keyed, self.meta).to_dict("records"):
-            school, layer, unit = r["school_id"].split("\x1f")
-            lights.setdefault((school, int(r["year"]), layer, unit), {})[r["item"]] = r
-        return at, lights
+        return at
 
     # ---- lookups ---------------------------------------------------------------------------------
     def school_name(self, school_id: str) -> str:
@@ -196,9 +202,13 @@ class ProvinceData:
         """The warnings of one unit in one year (school layer: with the school's data checks)."""
         return self._at.get((str(school_id), int(year), layer, unit if layer != "school" else ""), [])
 
-    def lights_at(self, school_id: str, year: int, layer: str, unit: str) -> dict[str, dict] | None:
-        """Item lights (item → status, red, yellow, info) of one unit-year; None without warnings."""
-        return self._lights.get((str(school_id), int(year), layer, unit if layer != "school" else ""))
+    def lights_at(self, school_id: str, year: int, layer: str, unit: str) -> dict[str, dict]:
+        """Item lights (item → status, red, yellow, info) of the verdict: at the school layer the
+        school-year's (every layer counted); at the program layer the program's own warnings."""
+        if layer == "school":
+            return {i: {**(r := self.verdict.item(school_id, year, i)), "status": r["light"]}
+                    for i in self.verdict.item_names}
+        return {i: {**r, "status": r["light"]} for i, r in self.verdict.unit_items(school_id, year, layer, unit).items()}
 
     def values_of(self, school_id: str) -> pd.DataFrame:
         return self._values_by_school.get(str(school_id), self.values.iloc[0:0])
@@ -217,15 +227,21 @@ class ProvinceData:
         return f"{code} {name}".strip()
 
     def card(self, school_id: str, year: int) -> tuple[str, str]:
+        """The verdict's card and its reasons (不适用 for a 中职 school)."""
         if self.school(school_id).get("level") != "高职":
             return "不适用", ""
-        row = self.cards[(self.cards["school_id"] == str(school_id)) & (self.cards["year"] == int(year))]
-        return (str(row.iloc[0]["card"]), str(row.iloc[0]["reasons"])) if len(row) else ("", "")
+        row = self.verdict.school(school_id, year)
+        return str(row.get("card") or ""), str(row.get("card_reasons") or "")
 
-    def peer_values(self, level: str, layer: str, year: int, indicator_id: str) -> np.ndarray:
-        """The values of the peer group (anonymous): same school level, layer, year and indicator."""
+    def peer_group(self, school_id: str) -> str:
+        """The school's comparison group (:mod:`diagnostics.warnings.peers`)."""
+        rows = self.values_of(school_id)
+        return str(rows["peer_group"].iloc[0]) if len(rows) else str(self.school(school_id).get("level") or "")
+
+    def peer_values(self, group: str, layer: str, year: int, indicator_id: str) -> np.ndarray:
+        """The values of a comparison group (anonymous) at a layer, year and indicator."""
         p = self.peers
-        keep = ((p["school_level"] == level) & (p["layer"] == layer) & (p["year"] == int(year))
+        keep = ((p["peer_group"] == group) & (p["layer"] == layer) & (p["year"] == int(year))
                 & (p["indicator_id"] == indicator_id))
         return p.loc[keep, "value"].to_numpy(dtype=float)
 

@@ -98,5 +98,6 @@ EXAMPLE = """indicators:
     period: {year: academic, kind: stock}
     ratio: {numerator: senior_title_teachers, denominator: fulltime_teachers, factor: 100}
     standards:
-      - {level: 合格, value: 20, school_levels: [中职], source: "教职成〔2010〕12号", verified: true}
+      - {level: 合格, value: 20, school_levels: [中职], source: "教职成〔2010〕12号《中等职业学校设置标准》",
+         article: 第七条, printed: 具有高级专业技术职务人数不低于20%, verified: true}
 """

@@ -107,11 +107,8 @@ class ProvinceModel(AppModel):
             drop=True)
 
     def _light(self, school_id: str) -> str:
-        lights = self.data.lights_at(school_id, self.year, "school", "")
-        if lights is None:
-            return "green"
-        statuses = {row["status"] for row in lights.values()}
-        return next((s for s in ("red", "yellow") if s in statuses), "green")
+        """The verdict's light of the school-year (every layer counted; 未上报 without data)."""
+        return str(self.data.verdict.school(school_id, self.year)["light"])
 
     def cards(self) -> pd.DataFrame:
         c = self.data.cards[self.data.cards["year"] == self.year]

@@ -130,13 +130,14 @@ class SelfDiagnosisModel(AppModel):
         if cell is None:
             return None
         data, level = self.data, board.school_level
+        group = data.peer_group(board.school_id)  # the one comparison group, as the warnings quote it
         history = []
         for year, value in cell.trend:
-            key = (level, board.layer, year, ind)
+            key = (group, board.layer, year, ind)
             q = data.quartiles.loc[key] if key in data.quartiles.index else None
             history.append((year, value, *(num(q[c]) if q is not None else None
                                            for c in ("peer_q1", "peer_median", "peer_q3"))))
-        peers = tuple(float(v) for v in data.peer_values(level, board.layer, board.year, ind))
+        peers = tuple(float(v) for v in data.peer_values(group, board.layer, board.year, ind))
         programs: tuple[dict, ...] = ()
         if board.layer == "school":
             vals = data.values_of(board.school_id)
