@@ -44,6 +44,8 @@ CASES = {
     "reviews": [(FILTER, lambda a, w, b: a.reviews()), (DENY, lambda a, w, b: a.reviews(school=b, year=2023))],
     "save_review": [(DENY, lambda a, w, b: a.save_review(b, 2023, "教师队伍建设", score=1))],
     "schools": [(FILTER, lambda a, w, b: a.schools())],
+    "reported_school_years": [(FILTER, lambda a, w, b: a.reported_school_years()),
+                              (DENY, lambda a, w, b: a.reported_school_years(school=b))],
     "set_target": [(DENY, lambda a, w, b: a.set_target(b, 2024, "dual_qualified_share", 1.0,
                                                        expected_version=1))],
     "status_table": [(FILTER, lambda a, w, b: a.status_table("teachers")),

@@ -111,6 +111,35 @@ def _assign_programs(panel: _Panel, rng: np.random.Generator, kind: Kind, active
             prog[rng.permutation(donors)[:short]] = p
 
 
+def _program_quotas(panel: _Panel, active: np.ndarray, open_now: np.ndarray, higher: bool) -> None:
+    """Every open program keeps the teachers the establishment standards ask for (the realistic province's
+    clean schools meet them): two of intermediate title or above (中职, 教职成〔2010〕12号 第七条); for 高职
+    two of senior title and two dual-qualified of intermediate title or above (2000 暂行 第二条).  Teachers
+    who hold the attribute move from programs with more than two of them (or from no program); where
+    there are none, a teacher of the program is promoted."""
+    a, prog = panel.a, panel.a["program"]
+    mid = lambda i: (a["senior"][i] == 1) | (a["low_title"][i] == 2)  # noqa: E731
+    rules = [(mid, lambda i: a["low_title"].__setitem__(i, 2))]
+    if higher:
+        rules += [(lambda i: a["senior"][i] == 1, lambda i: a["senior"].__setitem__(i, 1)),
+                  (lambda i: (a["dual"][i] == 1) & mid(i),
+                   lambda i: (a["dual"].__setitem__(i, 1), a["low_title"].__setitem__(i, 2)))]
+    for holds, grant in rules:
+        for p in np.flatnonzero(open_now):
+            mine = active[prog[active] == p]
+            short = 2 - int(holds(mine).sum())
+            if short <= 0:
+                continue
+            held = active[holds(active)]
+            counts = np.bincount(prog[held][prog[held] >= 0], minlength=len(open_now))
+            donors = held[(prog[held] == -1) | ((prog[held] >= 0) & (counts[prog[held].clip(0)] > 2))]
+            moved = donors[:short]
+            prog[moved] = p
+            rest = mine[~holds(mine)][: short - len(moved)]
+            for i in rest:
+                grant(i)
+
+
 def steady_counts(share: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Head counts holding an attribute per year: the planned share, rounded towards last year's share.
 
@@ -152,6 +181,8 @@ def _run_panel(province: Province, school: int, kind: Kind, sizes: np.ndarray, s
                         panel.a[attr][new] = 0
                         active, joiners = np.r_[active, new], np.r_[joiners, new]
         _assign_programs(panel, rng, kind, active, joiners, progs.weights, progs.open_in(year))
+        if kind.quotas and province.realism.compliant:
+            _program_quotas(panel, active, progs.open_in(year), province.schools.level.iat[school] == HIGHER)
         by_year.append({"idx": active, **{k: v[active].copy() for k, v in panel.a.items()}})
     return panel, by_year
 
