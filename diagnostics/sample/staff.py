@@ -9,6 +9,7 @@ when stayers already exceed a share, some of them leave for newcomers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,26 +119,45 @@ def _program_quotas(panel: _Panel, active: np.ndarray, open_now: np.ndarray, hig
     who hold the attribute move from programs with more than two of them (or from no program); where
     there are none, a teacher of the program is promoted."""
     a, prog = panel.a, panel.a["program"]
-    mid = lambda i: (a["senior"][i] == 1) | (a["low_title"][i] == 2)  # noqa: E731
-    rules = [(mid, lambda i: a["low_title"].__setitem__(i, 2))]
-    if higher:
-        rules += [(lambda i: a["senior"][i] == 1, lambda i: a["senior"].__setitem__(i, 1)),
-                  (lambda i: (a["dual"][i] == 1) & mid(i),
-                   lambda i: (a["dual"].__setitem__(i, 1), a["low_title"].__setitem__(i, 2)))]
-    for holds, grant in rules:
-        for p in np.flatnonzero(open_now):
+
+    def mid(i: np.ndarray) -> np.ndarray:
+        return (a["senior"][i] == 1) | (a["low_title"][i] == 2)
+
+    def senior(i: np.ndarray) -> np.ndarray:
+        return a["senior"][i] == 1
+
+    def dual_mid(i: np.ndarray) -> np.ndarray:
+        return (a["dual"][i] == 1) & mid(i)
+
+    def grant(attr: str) -> Callable[[int], None]:
+        def give(i: int) -> None:
+            if attr in ("senior", "dual"):
+                a[attr][i] = 1
+            if attr in ("mid", "dual") and a["senior"][i] == 0:
+                a["low_title"][i] = 2
+        return give
+
+    rules = [(mid, grant("mid"))] + ([(senior, grant("senior")), (dual_mid, grant("dual"))] if higher else [])
+    opened = np.flatnonzero(open_now)
+
+    def spare(i: int) -> bool:
+        """Whether teacher ``i`` may leave its program without taking it below two for any rule."""
+        if prog[i] < 0:
+            return True
+        mates = active[prog[active] == prog[i]]
+        return all(int(h(mates).sum()) > 2 for h, _ in rules if h(np.array([i]))[0])
+
+    for holds, give in rules:
+        for p in opened:
             mine = active[prog[active] == p]
             short = 2 - int(holds(mine).sum())
-            if short <= 0:
-                continue
-            held = active[holds(active)]
-            counts = np.bincount(prog[held][prog[held] >= 0], minlength=len(open_now))
-            donors = held[(prog[held] == -1) | ((prog[held] >= 0) & (counts[prog[held].clip(0)] > 2))]
-            moved = donors[:short]
-            prog[moved] = p
-            rest = mine[~holds(mine)][: short - len(moved)]
-            for i in rest:
-                grant(i)
+            for i in active[holds(active) & (prog[active] != p)]:
+                if short <= 0:
+                    break
+                if spare(i):
+                    prog[i], short = p, short - 1
+            for i in mine[~holds(mine)][:max(short, 0)]:  # nobody to spare: promote a teacher of the program
+                give(i)
 
 
 def steady_counts(share: np.ndarray, sizes: np.ndarray) -> np.ndarray:

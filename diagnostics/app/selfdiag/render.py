@@ -9,6 +9,7 @@ from ...charts import PALETTE
 from ...reports.figures import trend_chart
 from ...reports.fmt import METHOD_LABELS, format_value, unit_label
 from ...reports.model import IndicatorRow, TrendPoint
+from ...warnings.verdict import SCOPE_EN, SCOPE_ZH
 from ..board import Board, Cell, Item
 from ..i18n import item_name, pick, tr
 from ..markup import Col, sparkline, strip_plot, table
@@ -56,14 +57,17 @@ def summary_html(board: Board, lang: str) -> str:
                                                    "不适用": "— n/a (高职 only)"}.get(card, "● no card")
     card_status = {"红牌": "red", "黄牌": "yellow", "不适用": "none"}.get(card, "green")
     where = f" · {escape(board.unit_label)}" if board.unit else ""
-    lights = "".join(f'<div class="za-light {i.status}"><b>{escape(item_name(i.item, lang))}</b>{badge(i.status, lang)}</div>'
+    lights = "".join(f'<div class="za-light {i.status}" data-item="{escape(i.item)}" data-light="{i.status}" '
+                     f'data-red="{i.red}" data-yellow="{i.yellow}"><b>{escape(item_name(i.item, lang))}</b>'
+                     f'{badge(i.status, lang)}<span class="za-muted">{escape(counts(i, lang))}</span></div>'
                      for i in board.items)
+    scope = SCOPE_ZH if lang == "zh" else SCOPE_EN  # which warnings the lights count, stated once
     return (f'<div class="za-card"><h3>{escape(board.school_name)}<span class="za-muted">{escape(board.school_id)} · '
             f'{escape(board.school_level)} · {escape(academic_year(board.year, lang))}{where}</span></h3>'
             f'<div>{escape(tr("overall", lang))}：{badge(board.overall, lang)} &nbsp; {escape(tr("card", lang))}：'
             f'{badge(card_status, lang, card_text)}'
             f'<span class="za-muted"> {escape(board.card_reasons[:160])}</span></div>'
-            f'<div class="za-lights">{lights}</div></div>')
+            f'<div class="za-lights">{lights}</div><p class="za-muted">{escape(scope)}</p></div>')
 
 
 def _row(cell: Cell, year: int, lang: str, link: Link) -> dict:
