@@ -115,7 +115,8 @@ class ExplorerView:
                                          Col("table", "table"), Col("agg", "agg"), Col("filter", "filter"),
                                          Col("expr", "expr")])
         stds = [{**s, "value": format_value(s["value"], d["unit"]),
-                 "source": s["source"] + ("" if s["verified"] else f"（{tr('unverified', lang)}）")}
+                 "source": s["source"] + (f" {s.get('article') or ''}" if s["verified"]
+                                          else f"（{tr('unverified', lang)}）")}
                 for s in d["standards"]]
         standards = table(stds, [Col("level", tr("level", lang)), Col("value", tr("standard", lang), num=True),
                                  Col("school_levels", tr("school_level", lang)), Col("categories", tr("category", lang)),
