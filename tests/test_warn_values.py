@@ -232,7 +232,7 @@ def test_a_move_in_the_good_direction_is_never_red_or_yellow():
     # X doubles (higher is better): a note to check the figure; Y (lower is better) halves: a note too
     up = trend_flags(make(series({"S1": [100] * 4, "S2": [200] * 4, "S3": [100, 100, 100, 200]})), CFG)
     assert up[["school_id", "severity"]].values.tolist() == [["S3", "info"]]
-    assert up.iloc[0]["expected"] == "≤ 133" and "变化方向有利" in up.iloc[0]["message_zh"]
+    assert up.iloc[0]["expected"] == "≤ 133" and "方向有利" in up.iloc[0]["message_zh"]
     down = trend_flags(make(series({"S1": [100] * 4, "S2": [200] * 4, "S3": [100, 100, 100, 40]},
                                    indicator="y")), CFG)
     assert down["severity"].tolist() == ["info"]

@@ -22,7 +22,7 @@ from .. import registry
 from ..config import Thresholds
 from ..flags import Flag, fmt_number
 from ..inputs import WarningInputs
-from .common import side_words, to_frame, value_flag, where_en, where_zh
+from .common import good_direction_note, side_words, to_frame, value_flag, where_en, where_zh
 
 SOURCE = "横向比较：与全省同类院校的中位数比较（稳健 z 值超过 3.5 为异常，超过 5 为极端）"
 
@@ -232,7 +232,7 @@ def _flag(inputs: WarningInputs, cfg: Thresholds, row: pd.Series, det: object, z
     side_zh, side_en = side_words(row["value"], median)
     z_text = "∞" if not np.isfinite(z) else f"{z:.1f}"
     severity = ("red" if z > red else "yellow") if bad else cfg.value("peer.good_direction_severity")
-    note_zh, note_en = ("", "") if bad else ("；方向有利，请核对数据是否准确", "; in the good direction: please check the figure")
+    note_zh, note_en = good_direction_note(bad)
     return value_flag(
         row, meta, method="peer", severity=severity, expected=expected,
         rule=f"{meta.name_zh}：与{label_zh}比较，偏离程度 ≤ {yellow:g}（> {red:g} 为极端）", source=SOURCE,

@@ -33,7 +33,7 @@ from .. import registry
 from ..config import Thresholds
 from ..flags import Flag, fmt_number
 from ..inputs import IndicatorMeta, WarningInputs
-from .common import to_frame, value_flag, where_en, where_zh
+from .common import good_direction_note, to_frame, value_flag, where_en, where_zh
 from .uncertainty import wilson
 
 SOURCE = "纵向比较：与本校以往各年（最多三年，不含已预警的年份）的中位数比较，并扣除全省同期变化"
@@ -196,8 +196,7 @@ def _flag(w: _Wide, cfg: Thresholds, i: int, t: int, base: float, expected: floa
     bound = meta.possible(edge)
     expected_text = f"{'≤' if up else '≥'} {fmt_number(bound, meta.unit)}"
     where = where_zh(row["layer"], row["unit"])
-    note_zh = "" if bad else "，变化方向有利，请核对数据是否准确"
-    note_en = "" if bad else "; a change for the better: please check the figure"
+    note_zh, note_en = good_direction_note(bad)
     return value_flag(
         row, meta, method="trend", severity=severity, expected=expected_text,
         rule=f"{meta.name_zh}：与本校以往年份中位数比较（扣除全省同期变化）", source=SOURCE,
