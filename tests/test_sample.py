@@ -166,8 +166,12 @@ def test_every_contract_table_with_all_columns_and_valid_codes(t, sample):
                 assert (cells != "").all(), (table.name, f.name)
     optional = [(tb.name, f.name) for tb in TABLES for f in tb.fields if not f.required and tb.name != "targets"]
     assert len(optional) >= 9
+    unknown = {("graduates", "employed_half_year")}  # empty where a graduate could not be reached
     for name, field in optional:  # the project's additions are filled too
-        assert (t[name][field] != "").all(), (name, field)
+        if (name, field) in unknown:
+            assert 0 < (t[name][field] == "").mean() < 0.15, (name, field)
+        else:
+            assert (t[name][field] != "").all(), (name, field)
 
 
 def test_keys_unique_within_tables(t):

@@ -20,6 +20,7 @@ the province monitor, the review page, the exports and ``zhengai status``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -84,43 +85,59 @@ class Verdict:
     schools: pd.DataFrame  # school_id, year, light, red, yellow, info, red_items, yellow_items, card, card_reasons
     item_names: tuple[str, ...]
 
+    # lookups by key (a dashboard asks for one school-year at a time: dictionaries, not frame filters)
+    @functools.cached_property
+    def _schools_at(self) -> dict[tuple[str, int], dict]:
+        return {(str(r["school_id"]), int(r["year"])): r for r in self.schools.to_dict("records")}
+
+    @functools.cached_property
+    def _items_at(self) -> dict[tuple[str, int, str], dict]:
+        return {(str(r["school_id"]), int(r["year"]), str(r["item"])): r for r in self.items.to_dict("records")}
+
+    @functools.cached_property
+    def _indicators_at(self) -> dict[tuple, str]:
+        ind = self.indicators
+        return dict(zip(zip(ind["school_id"].astype(str), ind["year"].astype(int), ind["layer"], ind["unit"],
+                            ind["indicator_id"]), ind["light"]))
+
+    @functools.cached_property
+    def _warnings_at(self) -> dict[tuple[str, int], pd.DataFrame]:
+        w = self.warnings
+        return {(str(s), int(y)): g for (s, y), g in w.groupby(["school_id", "year"], sort=False)} if len(w) else {}
+
     def school(self, school_id: str, year: int) -> dict:
         """The school-year's light, counts and card (``unreported`` when it is not in the verdict)."""
-        rows = self.schools[(self.schools["school_id"] == str(school_id)) & (self.schools["year"] == int(year))]
-        if rows.empty:
+        found = self._schools_at.get((str(school_id), int(year)))
+        if found is None:
             return {"school_id": str(school_id), "year": int(year), "light": UNREPORTED, "red": 0, "yellow": 0,
                     "info": 0, "red_items": 0, "yellow_items": 0, "card": "", "card_reasons": ""}
-        return rows.iloc[0].to_dict()
+        return dict(found)
 
     def item(self, school_id: str, year: int, item: str) -> dict:
-        rows = self.items[(self.items["school_id"] == str(school_id)) & (self.items["year"] == int(year))
-                          & (self.items["item"] == item)]
-        if rows.empty:
+        found = self._items_at.get((str(school_id), int(year), item))
+        if found is None:
             light = self.school(school_id, year)["light"]
             return {"item": item, "light": UNREPORTED if light == UNREPORTED else GREEN, "red": 0, "yellow": 0,
                     "info": 0}
-        return rows.iloc[0].to_dict()
+        return dict(found)
 
     def indicator(self, school_id: str, year: int, indicator_id: str, layer: str = "school", unit: str = "") -> str:
-        ind = self.indicators
-        rows = ind[(ind["school_id"] == str(school_id)) & (ind["year"] == int(year)) & (ind["layer"] == layer)
-                   & (ind["unit"] == unit) & (ind["indicator_id"] == indicator_id)]
-        return str(rows.iloc[0]["light"]) if len(rows) else GREEN
+        return self._indicators_at.get((str(school_id), int(year), layer, unit, indicator_id), GREEN)
 
     def unit_items(self, school_id: str, year: int, layer: str, unit: str) -> dict[str, dict]:
         """Item lights of one unit's own warnings (a program's, at the program layer): the same warnings
         and item mapping as the school-year's verdict, restricted to that unit."""
         w = self.warnings_of(school_id, year)
-        w = w[(w["layer"] == layer) & (w["unit"] == unit)].explode("items")
-        out = {}
-        for item, group in w.groupby("items"):
-            counts = {s: int((group["severity"] == s).sum()) for s in SEVERITIES}
-            out[str(item)] = {"item": item, "light": light_of(counts["red"], counts["yellow"]), **counts}
-        return out
+        counts: dict[str, dict[str, int]] = {}
+        for items, severity in zip(w["items"][(w["layer"] == layer) & (w["unit"] == unit)],
+                                   w["severity"][(w["layer"] == layer) & (w["unit"] == unit)]):
+            for item in items:
+                counts.setdefault(item, dict.fromkeys(SEVERITIES, 0))[severity] += 1
+        return {i: {"item": i, "light": light_of(c["red"], c["yellow"]), **c} for i, c in counts.items()}
 
     def warnings_of(self, school_id: str, year: int, item: str | None = None) -> pd.DataFrame:
         """The school-year's warnings (of one item), each once."""
-        w = self.warnings[(self.warnings["school_id"] == str(school_id)) & (self.warnings["year"] == int(year))]
+        w = self._warnings_at.get((str(school_id), int(year)), self.warnings.iloc[0:0])
         return w if item is None else w[w["items"].map(lambda items: item in items)]
 
     def status(self) -> pd.DataFrame:
