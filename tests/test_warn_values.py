@@ -461,3 +461,17 @@ def test_a_peer_gap_must_be_material():
     assert near[near["severity"].isin(["red", "yellow"])].empty
     far = peer_flags(make(peer_rows([80, 80, 80, 80, 81, 40], indicator="x"), 6), CLASSIC)
     assert far[["school_id"]].values.tolist() == [["S6"]] and far.iloc[0]["severity"] in ("red", "yellow")
+
+
+def test_a_peer_rate_of_few_units_needs_its_binomial_interval():
+    # 5 key programs of 27 (18.5 %) against peers near 31 %: 12 points, but 31 % lies inside the 99 % Wilson
+    # interval of 5 / 27 (6 %–44 %) — no warning; 50 of 270 against the same peers is one
+    def rows(k, n):
+        peers = [{"school_id": f"S{i}", "year": 2024, "indicator_id": "employment_rate", "value": v,
+                  "numerator": v * 10, "denominator": 1000.0} for i, v in enumerate([30, 31, 31, 32, 30], start=1)]
+        return peers + [{"school_id": "S6", "year": 2024, "indicator_id": "employment_rate", "value": k / n * 100,
+                         "numerator": float(k), "denominator": float(n)}]
+    few = peer_flags(make(rows(5, 27), 6), CLASSIC.with_values(peer__min_n=1))
+    assert few[few["severity"].isin(["red", "yellow"])].empty
+    many = peer_flags(make(rows(50, 270), 6), CLASSIC.with_values(peer__min_n=1))
+    assert many["school_id"].tolist() == ["S6"] and many.iloc[0]["severity"] in ("red", "yellow")

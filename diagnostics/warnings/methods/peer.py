@@ -23,6 +23,7 @@ from ..config import Thresholds
 from ..flags import Flag, fmt_number
 from ..inputs import WarningInputs
 from .common import good_direction_note, side_words, to_frame, value_flag, where_en, where_zh
+from .uncertainty import wilson
 
 SOURCE = "横向比较：与全省同类院校的中位数比较（稳健 z 值超过 3.5 为异常，超过 5 为极端）"
 
@@ -59,7 +60,8 @@ def loo_medians(values: np.ndarray) -> np.ndarray:
 def _candidates(inputs: WarningInputs, cfg: Thresholds) -> pd.DataFrame:
     vals = inputs.values[inputs.values["layer"].isin(cfg.value("peer.layers")) & inputs.values["value"].notna()]
     vals = vals[~inputs.small_rates(vals, cfg.value("peer.min_n"))]
-    vals = inputs.with_school_attrs(vals[["school_id", "year", "layer", "unit", "indicator_id", "value", "n", "people"]])
+    vals = inputs.with_school_attrs(vals[["school_id", "year", "layer", "unit", "indicator_id", "value", "numerator",
+                                          "denominator", "n", "people"]])
     if "program" in cfg.value("peer.layers") and not inputs.programs.empty:
         groups = inputs.programs[["school_id", "year", "program_code", "program_group"]].rename(
             columns={"program_code": "unit"})
@@ -68,8 +70,8 @@ def _candidates(inputs: WarningInputs, cfg: Thresholds) -> pd.DataFrame:
     return vals
 
 
-PEER_COLUMNS = ["school_id", "year", "layer", "unit", "indicator_id", "value", "n", "people", "level", "category",
-                "peer_group", "program_group"]
+PEER_COLUMNS = ["school_id", "year", "layer", "unit", "indicator_id", "value", "numerator", "denominator", "n",
+                "people", "level", "category", "peer_group", "program_group"]
 
 
 def _bounds(codes: np.ndarray) -> list[tuple[int, int]]:
@@ -185,7 +187,7 @@ def _judge(inputs: WarningInputs, cfg: Thresholds, lay: _Layer, idx: np.ndarray,
         rows = range(*group) if group else [g[0] for g in members]
         pool = lay.rows["value"].to_numpy(dtype=np.float64)[list(rows)]
         if not material(inputs.meta(lay.rows.at[row, "indicator_id"]), float(lay.rows.at[row, "value"]),
-                        float(np.median(pool)), cfg):
+                        float(np.median(pool)), cfg, lay.rows.at[row, "numerator"], lay.rows.at[row, "denominator"]):
             continue
         mid = centres[k] + float(np.ravel(getattr(det, "center_", [np.nan]))[0])
         spread = cfg.value("peer.yellow") * float(np.ravel(getattr(det, "scale_", [np.nan]))[0])
@@ -196,10 +198,12 @@ def _judge(inputs: WarningInputs, cfg: Thresholds, lay: _Layer, idx: np.ndarray,
     return out
 
 
-def material(meta: object, value: float, median: float, cfg: Thresholds) -> bool:
+def material(meta: object, value: float, median: float, cfg: Thresholds, numerator: object = None,
+             denominator: object = None) -> bool:
     """Whether ``value`` lies materially far from its peers' ``median``: ``peer.min_gap_points`` for a rate,
     a factor ``peer.min_ratio`` for anything else (a modified z alone calls a hair's breadth unusual when
-    the peers agree closely).
+    the peers agree closely); a rate of counted units (5 of 27 programs) must also have the median outside
+    its binomial interval (``trend.confidence``), as a trend must.
 
     >>> from diagnostics.warnings import load_thresholds
     >>> from diagnostics.warnings.inputs import IndicatorMeta
@@ -210,7 +214,14 @@ def material(meta: object, value: float, median: float, cfg: Thresholds) -> bool
     True
     """
     if meta.is_rate:
-        return abs(value - median) >= cfg.value("peer.min_gap_points")
+        if abs(value - median) < cfg.value("peer.min_gap_points"):
+            return False
+        counted = (pd.notna(numerator) and pd.notna(denominator) and float(denominator) > 0
+                   and float(numerator).is_integer() and float(denominator).is_integer())
+        if not counted:
+            return True
+        lo, hi = wilson(float(numerator), float(denominator), cfg.value("trend.confidence"))
+        return not (float(lo) * 100 <= median <= float(hi) * 100)
     if median <= 0 or value <= 0:
         return value != median
     ratio = cfg.value("peer.min_ratio")
