@@ -56,8 +56,8 @@ class RecordsMixin(AccessBase):
                         also: str | None = None, limit: int = 500, models: object = None) -> pd.DataFrame:
         """The current rows of ``school_id``'s ``year`` (program ``unit``, when given) that ``measure_id``
         reads, with ``_value`` (what the row contributes to the measure) and, with ``also`` (a measure of
-        the same table), ``_also`` (1 when the row counts there too, else 0); rows not counted by ``also``
-        first, at most ``limit``.  ``models``: the indicator models (default: ``indicators/*.yaml``)."""
+        the same table), ``_also`` (1 when the row counts there too, else 0); rows that count least (in
+        ``also``, else in the measure) first, at most ``limit``.  ``models``: the indicator models (default: ``indicators/*.yaml``)."""
         if models is None:
             from ..workflow.indicators import models as loaded
 
@@ -82,7 +82,7 @@ class RecordsMixin(AccessBase):
                 raise InvalidChange(f"{m.name_zh} 没有专业层面的记录", f"{measure_id} has no program-layer records")
             query = query.where(table.c.program_code == unit)
         keys = [c for c in table.primary_key.columns if c.name not in HIDDEN]
-        query = query.order_by(*([extra[1]] if also else []), *keys).limit(int(limit))
+        query = query.order_by(extra[-1], *keys).limit(int(limit))  # rows not counted (0) first
         with self.engine.connect() as conn:
             self._check_school(conn, school_id)
             frame = pd.read_sql(query, conn)

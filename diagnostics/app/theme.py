@@ -26,7 +26,51 @@ CSS = f"""
 body, .jp-Notebook, .za-app {{ font-family: {CSS_FONT_STACK}; }}
 body {{ background: {PAGE}; }}
 .jp-Notebook, .jp-Cell, .jp-OutputArea-output {{ background: transparent !important; }}
-.za-app {{ color: {INK}; max-width: 1320px; margin: 0 auto; font-size: 14px; }}
+.za-app {{ color: {INK}; max-width: 1320px; margin: 0 auto; font-size: 14px; box-sizing: border-box; min-width: 0; }}
+.za-app * {{ box-sizing: border-box; }}
+#rendered_cells, #rendered_cells > div, .jp-Cell, .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output
+  {{ max-width: 100%; min-width: 0; }}
+.jp-Cell {{ padding: 0 !important; }}
+.za-app .widget-box, .za-app .widget-hbox, .za-app .widget-vbox {{ max-width: 100%; min-width: 0; }}
+.za-app .widget-dropdown, .za-app .widget-text, .za-app .widget-textarea, .za-app .widget-select,
+.za-app .widget-select-multiple, .za-app .widget-datepicker {{ max-width: 100%; }}
+.za-app .widget-dropdown > select {{ min-width: 0; }}
+.za-app .lm-TabBar, .za-app .p-TabBar {{ overflow-x: auto; }}
+.za-app .lm-TabBar-content, .za-app .p-TabBar-content {{ min-width: max-content; }}
+.za-chart {{ overflow-x: auto; max-width: 100%; }}
+.za-chart svg {{ max-width: none !important; height: auto; }}
+.za-nowrap {{ white-space: nowrap; }}
+.za-sticky th:first-child, .za-sticky td:first-child {{ position: sticky; left: 0; z-index: 1; background: #fff; }}
+.za-sticky th:first-child {{ z-index: 2; background: #eef2f6; }}
+.za-sticky tr:nth-child(even) td:first-child {{ background: #fafbfc; }}
+.za-field-error {{ color: #8a1c1c; font-size: 12.5px; margin: 2px 0 4px; }}
+.za-field-error:empty {{ display: none; }}
+.za-help {{ color: {MUTED}; font-size: 12.5px; margin: 2px 0; }}
+.za-figures {{ display: flex; flex-wrap: wrap; gap: 10px; margin: 8px 0; }}
+.za-figure {{ background: #fff; border: 1px solid {LINE}; border-radius: 8px; padding: 8px 14px; min-width: 150px; }}
+.za-figure b {{ display: block; font-size: 22px; color: {BRAND}; }}
+@media (max-width: 700px) {{
+  .za-header {{ padding: 10px 12px; flex-wrap: wrap; }}
+  .za-header .za-title {{ font-size: 17px; }}
+  .za-headbox {{ flex-wrap: wrap; padding: 0 8px 8px; }}
+  .za-grid2 {{ grid-template-columns: 1fr; }}
+  .za-light {{ min-width: 0; flex: 1 1 140px; }}
+  .za-card {{ padding: 8px 8px; }}
+  .za-tiles {{ grid-template-columns: 1fr; }}
+  .za-app .widget-hbox {{ flex-wrap: wrap; }}
+  .za-app .widget-inline-hbox .widget-label {{ width: auto; }}
+}}
+@media print {{
+  body, .za-app {{ background: #fff !important; }}
+  .za-toolbar, .za-app .widget-button, .za-app .jupyter-button, .za-lang, .za-app .lm-TabBar, .za-app .p-TabBar,
+  .za-app .widget-upload, .za-form {{ display: none !important; }}
+  .za-scroll {{ max-height: none !important; overflow: visible !important; border: none; }}
+  .za-card, .za-light, tr {{ break-inside: avoid; }}
+  .za-header {{ background: #fff !important; color: {INK} !important; border-bottom: 2px solid {BRAND}; }}
+  .za-headbox {{ background: #fff !important; }}
+  .za-sticky th:first-child, .za-sticky td:first-child {{ position: static; }}
+  .za-app .widget-tab > .widget-tab-contents {{ border: none; }}
+}}
 .za-header {{ background: {BRAND}; color: #fff; padding: 12px 20px; border-radius: 0 0 8px 8px;
   display: flex; align-items: center; gap: 18px; }}
 .za-header .za-brand {{ font-size: 13px; opacity: .85; letter-spacing: .5px; }}
@@ -50,7 +94,8 @@ body {{ background: {PAGE}; }}
 .za-table td.num, .za-table th.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
 .za-table th.za-sortable {{ cursor: pointer; }}
 .za-table th.za-sortable:hover {{ text-decoration: underline; }}
-.za-scroll {{ max-height: 560px; overflow: auto; border: 1px solid {LINE}; border-radius: 6px; }}
+.za-scroll {{ max-height: 560px; overflow: auto; border: 1px solid {LINE}; border-radius: 6px; max-width: 100%; }}
+.za-wide {{ overflow-x: auto; max-width: 100%; }}
 .za-link {{ color: {PALETTE["school"]}; cursor: pointer; text-decoration: none; border-bottom: 1px dotted; }}
 .za-link:hover {{ border-bottom-style: solid; }}
 .za-badge {{ display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600;
