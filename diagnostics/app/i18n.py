@@ -250,6 +250,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "report_intro": ("自我诊断与改进报告：封面、学校撰写的各部分、各诊断项目的数据证据与预警、改进措施，以及质量年度报告数据表。",
                      "The self-diagnosis and improvement report: cover, the school's sections, the evidence and "
                      "warnings of each item, the measures and the annual quality-report tables."),
+    # review additions
+    "need_score": ("请给出 0–100 的评分", "Give a score from 0 to 100"),
+    "need_conclusion": ("请选择复核结论", "Choose a conclusion"),
+    "need_comment": ("请填写复核意见（至少 {n} 个字）", "Write a comment (at least {n} characters)"),
+    "need_items": ("以下诊断项目尚未完成复核：{items}", "These items are not reviewed yet: {items}"),
+    "review_submitted": ("复核意见已提交", "Review submitted"),
+    "overall_conclusion": ("学校总体结论", "Overall conclusion"),
+    "submit_review": ("提交复核", "Submit the review"),
+    "submitted_at": ("已提交", "Submitted"),
+    "export_review": ("导出复核意见", "Export the review"),
+    "school_text": ("学校自评报告文字", "The school's own report text"),
+    "not_written": ("（学校尚未撰写）", "(not written yet)"),
+    "suggested_pts": ("建议分（比率法，分）", "Suggested score (points)"),
+    "score_pts": ("评分（分）", "Score (points)"),
+    "rubric": ("复核标准：有效——措施针对问题、证据充分、指标改善或达标，一般 80 分以上；待改进——措施不完整或成效未显现，"
+               "一般 60–79 分；异常——数据与事实不符、问题未整改或措施缺失，一般 60 分以下。建议分按比率法计算："
+               "达到合格标准得满分，低于限制招生线得 0 分，其间按实际值与合格值之比计分。评分、结论与意见均须填写。",
+               "Rubric: effective — measures answer the problems, evidence sufficient, indicators improved or met, "
+               "usually 80 or more; needs improvement — measures incomplete or no result yet, usually 60–79; "
+               "abnormal — data contradict the facts, problems untreated or no measures, usually below 60. The "
+               "suggested score is the ratio method's. Score, conclusion and comment are all required."),
     "format_html": ("网页（HTML）", "Web page (HTML)"),
     "format_pdf": ("PDF 文档", "PDF"),
     "format_docx": ("Word 文档", "Word"),
