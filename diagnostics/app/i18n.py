@@ -250,6 +250,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "report_intro": ("自我诊断与改进报告：封面、学校撰写的各部分、各诊断项目的数据证据与预警、改进措施，以及质量年度报告数据表。",
                      "The self-diagnosis and improvement report: cover, the school's sections, the evidence and "
                      "warnings of each item, the measures and the annual quality-report tables."),
+    # import additions
+    "template": ("下载填报模板", "Download the template"),
+    "remove_file": ("移除所选文件", "Remove the file"),
+    "clear_files": ("全部清除", "Remove all"),
+    "staged": ("待导入的文件", "Files to import"),
+    "bad_type": ("不支持的文件类型：{files}。请上传 .xlsx、.zip 或 .csv 文件", "Unsupported file type: {files}"),
+    "one_workbook": ("工作簿或压缩包（{files}）须单独导入：请先移除其他文件", "A workbook or zip ({files}) is imported "
+                     "on its own: remove the other files first"),
+    "n_problems": ("发现 {n} 处问题，未导入任何数据。请按下表修改后重新上传", "{n} problems found, nothing imported: fix "
+                   "them and upload again"),
+    "problems_sheet": ("导入问题清单", "Import problems"),
+    "download_problems": ("下载问题清单", "Download the problems"),
+    "col_file": ("文件", "File"),
+    "col_sheet": ("工作表", "Sheet"),
+    "col_row": ("行", "Row"),
+    "col_column": ("列", "Column"),
+    "col_value": ("值", "Value"),
     # review additions
     "need_score": ("请给出 0–100 的评分", "Give a score from 0 to 100"),
     "need_conclusion": ("请选择复核结论", "Choose a conclusion"),
