@@ -250,6 +250,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "report_intro": ("自我诊断与改进报告：封面、学校撰写的各部分、各诊断项目的数据证据与预警、改进措施，以及质量年度报告数据表。",
                      "The self-diagnosis and improvement report: cover, the school's sections, the evidence and "
                      "warnings of each item, the measures and the annual quality-report tables."),
+    # explorer additions
+    "period": ("口径", "Period"),
+    "missing_rule": ("缺失值处理", "Missing values"),
+    "measures_used": ("计算所用的度量", "Measures used"),
+    "measure_col": ("度量", "Measure"),
+    "table_col": ("数据表", "Table"),
+    "agg_col": ("汇总方式", "Aggregation"),
+    "filter_col": ("筛选条件", "Filter"),
+    "expr_col": ("表达式", "Expression"),
+    "by_program": ("由程序计算", "computed by a function"),
+    "reference": ("参考值", "Reference value"),
+    "reference_note": ("参考值：来源尚待与原文核对，只供参考，不用于判定达标与预警。", "Reference values: their source is "
+                       "still being checked; shown for reference only, never used for a level or a warning."),
+    "rank_corr": ("秩相关系数", "Rank correlation"),
+    "x_axis": ("横轴：", "x: "),
+    "y_axis": ("纵轴：", "y: "),
+    "issue_level": ("级别", "Level"),
+    "issue_error": ("错误", "error"),
+    "issue_warning": ("提醒", "warning"),
     # import additions
     "template": ("下载填报模板", "Download the template"),
     "remove_file": ("移除所选文件", "Remove the file"),

@@ -144,7 +144,7 @@ def strip_plot(groups: Mapping[str, Sequence[float]], mark: float | None, mark_l
 
 
 def scatter(points: Sequence[tuple[float, float, str]], x_label: str, y_label: str, width: int = 460,
-            height: int = 300) -> str:
+            height: int = 300, axis: tuple[str, str] = ("", "")) -> str:
     """A scatter plot of ``(x, y, group)`` points; groups get their own marker shape."""
     pts = [(x, y, g) for x, y, g in points if math.isfinite(x) and math.isfinite(y)]
     if len(pts) < 2:
@@ -164,8 +164,8 @@ def scatter(points: Sequence[tuple[float, float, str]], x_label: str, y_label: s
     colours = dict(zip(shapes, (PALETTE["school"], PALETTE["accent"], PALETTE["target"], PALETTE["peer"])))
     for x, y, g in pts:
         c.marker(sx(x), sy(y), shapes.get(g, "circle"), colours.get(g, PALETTE["peer"]), 3.2)
-    c.text((left + right) / 2, height - 8, "横轴：" + x_label, size=12, anchor="middle")
-    c.text(4, 14, "纵轴：" + y_label, size=12)
+    c.text((left + right) / 2, height - 8, axis[0] + x_label, size=12, anchor="middle")
+    c.text(4, 14, axis[1] + y_label, size=12)
     lx = left
     for g, s in shapes.items():
         c.marker(lx, 30, s, colours[g], 3.2)
