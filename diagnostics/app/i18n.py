@@ -250,6 +250,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "report_intro": ("自我诊断与改进报告：封面、学校撰写的各部分、各诊断项目的数据证据与预警、改进措施，以及质量年度报告数据表。",
                      "The self-diagnosis and improvement report: cover, the school's sections, the evidence and "
                      "warnings of each item, the measures and the annual quality-report tables."),
+    # landing additions
+    "key_figures": ("主要数据", "Key figures"),
+    "fig_schools": ("学校（所）", "Schools"),
+    "fig_reported": ("本学年已上报（所）", "Reported this year"),
+    "fig_red": ("红灯学校（所）", "Red schools"),
+    "fig_yellow": ("黄灯学校（所）", "Yellow schools"),
+    "fig_cards": ("黄牌、红牌（所）", "Yellow or red cards"),
+    "fig_open_tasks": ("进行中的改进措施（项）", "Measures under way"),
+    "how_to": ("使用说明：按 8字形质量改进螺旋开展诊改", "How to use it: the 8-shaped improvement spiral"),
+    "help_1": ("目标与标准：在“学校自我诊断”的“目标链”中设定本校各质控点的年度目标，国家与省级标准构成标准链。",
+               "Targets and standards: set the school's targets per indicator (Targets tab of the self-diagnosis)."),
+    "help_2": ("数据：在“数据导入”下载填报模板，上传状态数据，校验通过后导入，平台自动计算指标与预警。",
+               "Data: download the template in Data import, upload, validate, import; indicators and warnings follow."),
+    "help_3": ("诊断：在“学校自我诊断”中先看红灯、黄灯项目，点开指标查看计算方法和所依据的记录。",
+               "Diagnose: in the self-diagnosis, look at red and yellow items first; open an indicator for its "
+               "formula and records."),
+    "help_4": ("改进：针对预警登记改进措施（问题、原因、措施、责任部门、期限），下一学年数据到达时自动复核成效。",
+               "Improve: register measures for the warnings; next year's data re-check them."),
+    "help_5": ("报告与复核：在“报告撰写”中填写各部分文字，生成自我诊断与改进报告；专家在“专家复核”中给出结论，省里在“全省监测”中比较各校。",
+               "Report and review: write the report's sections, make the report; experts review; the province compares."),
     # explorer additions
     "period": ("口径", "Period"),
     "missing_rule": ("缺失值处理", "Missing values"),
