@@ -80,8 +80,8 @@ def landing_html(model: LandingModel) -> str:
 
 
 def header_html(lang: str) -> str:
-    brand, other = (PLATFORM[1], PLATFORM[0]) if lang == "en" else PLATFORM
-    return header(brand, tr("landing_sub", lang), other)
+    """The platform's name and what it is for, in ``lang`` only."""
+    return header(PLATFORM[1] if lang == "en" else PLATFORM[0], tr("landing_sub", lang), tr("home", lang))
 
 
 def landing(ctx: object = None) -> w.Widget:

@@ -40,6 +40,15 @@ body {{ background: {PAGE}; }}
 .za-chart {{ overflow-x: auto; max-width: 100%; }}
 .za-chart svg {{ max-width: none !important; height: auto; }}
 .za-nowrap {{ white-space: nowrap; }}
+.za-table.za-province td {{ padding: 2px 8px; white-space: nowrap; line-height: 1.4; }}
+.za-table.za-province th {{ white-space: normal; vertical-align: bottom; min-width: 5em; max-width: 10em;
+  padding: 4px 8px; line-height: 1.3; }}
+.za-table.za-province th:nth-child(-n+5) {{ white-space: nowrap; min-width: 0; }}
+.za-province .za-badge {{ font-size: 11.5px; padding: 0 6px; line-height: 1.5; }}
+.za-page-table {{ padding-top: 4px; padding-bottom: 4px; }}
+.za-province-box {{ max-height: calc(100vh - 120px); }}
+.za-light[role=button] {{ cursor: pointer; }}
+.za-light.za-chosen {{ box-shadow: 0 0 0 2px {BRAND}; }}
 .za-sticky th:first-child, .za-sticky td:first-child {{ position: sticky; left: 0; z-index: 1; background: #fff; }}
 .za-sticky th:first-child {{ z-index: 2; background: #eef2f6; }}
 .za-sticky tr:nth-child(even) td:first-child {{ background: #fafbfc; }}
@@ -71,7 +80,7 @@ body {{ background: {PAGE}; }}
   .za-sticky th:first-child, .za-sticky td:first-child {{ position: static; }}
   .za-app .widget-tab > .widget-tab-contents {{ border: none; }}
 }}
-.za-header {{ background: {BRAND}; color: #fff; padding: 12px 20px; border-radius: 0 0 8px 8px;
+.za-header {{ background: {BRAND}; color: #fff; padding: 8px 20px; border-radius: 0 0 8px 8px;
   display: flex; align-items: center; gap: 18px; }}
 .za-header .za-brand {{ font-size: 13px; opacity: .85; letter-spacing: .5px; }}
 .za-header .za-title {{ font-size: 20px; font-weight: 600; }}
@@ -79,8 +88,8 @@ body {{ background: {PAGE}; }}
 .za-header a {{ color: #fff; }}
 .za-headbox {{ background: {BRAND}; border-radius: 0 0 8px 8px; align-items: center; padding-right: 12px; }}
 .za-headbox .widget-toggle-buttons .widget-toggle-button {{ width: 78px; }}
-.za-toolbar {{ background: #fff; border: 1px solid {LINE}; border-radius: 8px; padding: 8px 12px;
-  margin: 10px 0; align-items: center; flex-wrap: wrap; gap: 6px; }}
+.za-toolbar {{ background: #fff; border: 1px solid {LINE}; border-radius: 8px; padding: 6px 12px;
+  margin: 8px 0; align-items: center; flex-wrap: wrap; gap: 6px; }}
 .za-card {{ background: #fff; border: 1px solid {LINE}; border-radius: 8px; padding: 10px 14px; margin: 0 0 12px 0; }}
 .za-card h3 {{ margin: 2px 0 8px 0; font-size: 15.5px; display: flex; gap: 10px; align-items: center; }}
 .za-card h4 {{ margin: 12px 0 6px 0; font-size: 14px; color: {BRAND}; }}

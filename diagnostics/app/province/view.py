@@ -13,6 +13,7 @@ from ..i18n import level_name, tr, unit_text
 from ..markup import Col, Td, chart, download_link, table
 from ..theme import LEVEL_STATUS, badge
 from ..widgets import ClickBridge, Shell, button
+from .export import status_text
 from .model import ProvinceModel
 
 TABS = ("table", "heatmap", "cards", "ranking", "rollup", "medians")
@@ -113,7 +114,7 @@ class ProvinceView:
         rows = []
         for r in t.to_dict("records"):
             row = {"name": Td(escape(r["name"]), "za-nowrap"), "level": level_name(r["level"], lang), "city": r["city"],
-                   "status": badge(r["status"], lang), "card": r["card"] or "—"}
+                   "status": badge(r["status"], lang, status_text(r["status"], lang)), "card": r["card"] or "—"}
             for i in m.indicators:
                 row[i] = (f'<span class="za-v" data-school="{escape(r["school_id"])}" data-ind="{escape(i)}" '
                           f'data-raw="{r[i]!r}">{escape(format_value(r[i], m.unit(i)))}</span>')

@@ -237,7 +237,9 @@ class SelfDiagnosisView:
         self.measures.relabel()
         self.make.description = tr("make_report", lang)
         self.fmt.description = tr("report_format", lang)
+        keep = self.fmt.value or next(iter(REPORT_FORMATS))
         self.fmt.options = [(tr(f"format_{key}", lang), key) for key in REPORT_FORMATS]
+        self.fmt.value = keep
         self.report_note.value = f'<div class="za-card za-muted">{escape(tr("report_intro", lang))}</div>'
         self._options()
         self._render()
