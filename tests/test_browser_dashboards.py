@@ -392,3 +392,50 @@ def test_a_narrative_written_in_the_app_is_in_the_pdf_and_charts_are_legible(ser
     assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", pages[0]) and "版本" not in pages[0] and "批次" not in pages[0]
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "4", str(pdf), str(ARTIFACTS / "report_page")],
                    check=True)
+
+
+def test_one_verdict_in_the_dashboard_the_report_files_and_status(served, page, tmp_path, capsys):
+    """The same school-year opened in the served self-diagnosis dashboard, in the report's HTML and PDF
+    files and in ``zhengai status``: the same light and the same red / yellow counts for every item."""
+    import io
+    import re
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    from diagnostics.cli import main
+
+    open_dashboard(page, served.url("self_diagnosis"), ".za-board .za-v")
+    school = page.eval_on_selector(".za-school select", "s => s.options[s.selectedIndex].text")
+    sid = school.rsplit("（", 1)[1].rstrip("）")
+    year = int(max(current_values(served.engine, school=sid)["year"]))
+    page.wait_for_selector(".za-light[data-item]")
+    board = {e["item"]: (e["light"], int(e["red"]), int(e["yellow"])) for e in page.eval_on_selector_all(
+        ".za-light[data-item]", "els => els.map(e => ({...e.dataset}))")}
+    url = str(served.engine.url)
+    capsys.readouterr()
+    assert main(["--db", url, "status", "--school", sid, "--year", str(year), "--format", "csv"]) == 0
+    status = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"school_id": str}, keep_default_na=False)
+    items = {r.item: (r.light, int(r.red), int(r.yellow)) for r in status.itertuples() if r.scope == "item"}
+    out = tmp_path / "reports"  # the report command prints PDFs with its own Playwright: its own process
+    subprocess.run([sys.executable, "-m", "diagnostics.cli", "--db", url, "report", "--school", sid, "--year",
+                    str(year), "--format", "html,pdf", "--out", str(out)], check=True, capture_output=True)
+    html = next(out.glob("*.html")).read_text(encoding="utf-8")
+    table = html.split('<table class="lights">', 1)[1].split("</table>", 1)[0]
+    rows = {}
+    for tr in re.findall(r"<tr><td>(.*?)</td>.*?status status-(\w+).*?<td class=\"num\">(\d+)</td><td class=\"num\">"
+                         r"(\d+)</td>", table, re.S):
+        rows[tr[0]] = (tr[1], int(tr[2]), int(tr[3]))
+    pdf = subprocess.run(["pdftotext", "-layout", str(next(out.glob("*.pdf"))), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    assert rows, table[:500]
+    for item, (light, red, yellow) in rows.items():
+        assert board[item] == items[item] == (light, red, yellow), (item, board[item], items[item], rows[item])
+        line = next(ln for ln in pdf.splitlines() if ln.strip().startswith(item))
+        # the PDF's lights table (the key figures may share the line): symbol, word, meaning, then the counts
+        assert re.search(rf"^\s*{item}\s+\S+ \S+ \S+\s+{red}\s+{yellow}\s+\d+(\s|$)", line), line
+    text = re.sub(r"<[^>]+>", " ", html)
+    for shown in (text, pdf, page.inner_text("body")):  # no unverified value, no method as a verdict's ground
+        for word in ("待核实", "WHO", "DHIS2", "Office for Students", "domain.md"):
+            assert word not in shown, word

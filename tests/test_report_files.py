@@ -189,7 +189,7 @@ def test_xlsx_holds_the_numbers_and_formula_names_stay_text(province):
     policy = wb["落实政策表"]
     missing = next(r for r in range(5, policy.max_row + 1) if policy.cell(r, 1).value == "教职工额定编制数")
     assert policy.cell(missing, 4).value == "数据暂缺"  # the status data cannot fill it: said so, not 0
-    score = wb["人才培养质量计分卡"]
+    score = wb["服务贡献表"]
     rows = {score.cell(r, 1).value: r for r in range(5, score.max_row + 1)}
     assert score.cell(rows["毕业去向落实率"], 4).value == pytest.approx(values["employment_rate"])
     assert all(c.data_type != "f" for sheet in wb for row in sheet.iter_rows() for c in row)

@@ -232,7 +232,7 @@ def test_a_move_in_the_good_direction_is_never_red_or_yellow():
     # X doubles (higher is better): a note to check the figure; Y (lower is better) halves: a note too
     up = trend_flags(make(series({"S1": [100] * 4, "S2": [200] * 4, "S3": [100, 100, 100, 200]})), CFG)
     assert up[["school_id", "severity"]].values.tolist() == [["S3", "info"]]
-    assert up.iloc[0]["expected"] == "≤ 133" and "变化方向有利" in up.iloc[0]["message_zh"]
+    assert up.iloc[0]["expected"] == "≤ 133" and "方向有利" in up.iloc[0]["message_zh"]
     down = trend_flags(make(series({"S1": [100] * 4, "S2": [200] * 4, "S3": [100, 100, 100, 40]},
                                    indicator="y")), CFG)
     assert down["severity"].tolist() == ["info"]
@@ -432,3 +432,32 @@ def test_multivariate_flags_an_unusual_profile_with_its_driver():
     hit = flags[flags["school_id"] == "S30"]
     assert len(hit) == 1 and hit.iloc[0]["indicator_id"] == "c" and hit.iloc[0]["severity"] == "info"
     assert hit.iloc[0]["evidence"]["drivers"][0]["z"] > 10
+
+
+# --------------------------------------------------------------------------- calibration
+def test_a_move_must_be_unusual_among_the_provinces_moves():
+    # 12 schools whose rates move by up to ±6 points a year (employer surveys of 1000 people): a 6-point
+    # fall is one of the province's ordinary moves — no warning; a 28-point fall is far outside them
+    # (modified z of the deviations from expectation: MAD about 3 points, so 28 points is z ≈ 5)
+    rng = np.random.default_rng(5)
+    noisy = {f"S{i}": list(np.round(90 + rng.uniform(-6, 6, 4), 1)) for i in range(1, 12)}
+    rows = series({**noisy, "S12": [90, 90, 90, 84]}, indicator="employment_rate", n=1000)
+    assert "S12" not in set(trend_flags(make(rows, schools=schools(12)), CFG)["school_id"])
+    rows = series({**noisy, "S12": [90, 90, 90, 62]}, indicator="employment_rate", n=1000)
+    flags = trend_flags(make(rows, schools=schools(12)), CFG)
+    assert flags[flags["school_id"] == "S12"]["severity"].tolist() == ["red"]
+
+
+def test_a_series_starting_at_zero_is_judged_without_failing():
+    # a count that is 0 in its first year gives an infinite relative change: it is judged, not a crash
+    rows = series({f"S{i}": [10, 9, 8, 7] for i in range(1, 12)} | {"S12": [0, 5, 4, 3]}, indicator="x")
+    trend_flags(make(rows, schools=schools(12)), CFG)
+
+
+def test_a_peer_gap_must_be_material():
+    # 79 against peers of 80, 80, 80, 80, 81: a modified z of ∞ (MAD 0), but one enterprise fewer is no
+    # warning; 40 (half the median) is
+    near = peer_flags(make(peer_rows([80, 80, 80, 80, 81, 79], indicator="x"), 6), CLASSIC)
+    assert near[near["severity"].isin(["red", "yellow"])].empty
+    far = peer_flags(make(peer_rows([80, 80, 80, 80, 81, 40], indicator="x"), 6), CLASSIC)
+    assert far[["school_id"]].values.tolist() == [["S6"]] and far.iloc[0]["severity"] in ("red", "yellow")

@@ -46,7 +46,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "status": ("状态", "Status"),
     "download": ("下载", "Download"),
     "source": ("来源", "Source"),
-    "unverified": ("待核实", "to verify"),
+    "unverified": ("参考值：未能读到原文，不作判定", "reference value: not read in the published text, decides nothing"),
     "where": ("位置", "Where"),
     "method": ("方法", "Method"),
     "message": ("说明", "Explanation"),

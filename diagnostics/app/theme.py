@@ -19,7 +19,7 @@ SEVERITY_EN = {"red": "■ Red warning", "yellow": "▲ Yellow warning", "info":
 LEVEL_EN = {"合格": "● meets standard", "不合格": "▲ below standard", "限制招生": "■ below restriction line",
             "": "— no standard"}
 STATUS_EN = {"red": ("red", "act now"), "yellow": ("yellow", "watch"), "green": ("green", "normal"),
-             "none": ("no data", "no basis")}
+             "none": ("no data", "no basis"), "unreported": ("not reported", "no data reported this year")}
 
 CSS = f"""
 <style>
@@ -125,6 +125,8 @@ body {{ background: {PAGE}; }}
 .za-light.yellow {{ border-left-color: {STATUS["yellow"].colour}; }}
 .za-light.green {{ border-left-color: {STATUS["green"].colour}; }}
 .za-light.none {{ border-left-color: {STATUS["none"].colour}; }}
+.za-light.unreported {{ border-left-color: {STATUS["unreported"].colour}; }}
+.za-badge.unreported {{ background: {STATUS["unreported"].colour}; }}
 .za-light b {{ display: block; font-size: 13px; }}
 .za-msg {{ padding: 6px 10px; border-radius: 6px; margin: 4px 0; font-size: 13px; }}
 .za-msg.ok {{ background: #e8f5ec; color: #1e5c34; }}

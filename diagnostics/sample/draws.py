@@ -9,6 +9,7 @@ import pandas as pd
 STREAMS = {name: i for i, name in enumerate((
     "programs", "persons", "teachers", "courses", "facilities", "partners", "internships",
     "graduates", "surveys", "targets", "faults", "fabricate",
+    "employers", "posts", "half_year",  # fields added later: their own streams keep the others' draws
 ))}
 
 

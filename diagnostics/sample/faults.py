@@ -56,6 +56,7 @@ class Faults:
     ghosts: dict[tuple[int, int], str] = field(default_factory=dict)  # -> "graduates" | "internships"
     mismatches: list[tuple[int, int, str]] = field(default_factory=list)
     key: list[dict] = field(default_factory=list)
+    faulty: set[int] = field(default_factory=set)  # schools that may carry faults (all, by default)
 
     def add_key(self, cls: str, school_id: str, year: int | None, table: str, unit: str = "",
                 indicator: str = "", record: str = "", detail: str = "") -> None:
@@ -66,11 +67,26 @@ def _has_standard(level: str, indicator: str) -> bool:
     return indicator != "teaching_admin_area_per_student" or level == HIGHER
 
 
-class _Chooser:
-    """Hands out schools: unused ones first, in a random order, then any that fits."""
+#: Where a verified standard of the library applies to a basic indicator (indicators/SOURCES.md): the 专科
+#: rows read in the text of 教发〔2004〕2号 are 综合/师范/民族 and 工科/农/林; 中职 equipment and books per
+#: student from the 2023 school-year (达标工程).  The realistic province plants shortfalls only there.
+VERIFIED_HIGHER = ("综合", "师范", "民族", "工科", "农林")
+SECONDARY_FROM = {"equipment_value_per_student": 2023, "books_per_student": 2023}
 
-    def __init__(self, rng: np.random.Generator, n: int) -> None:
-        self.order = rng.permutation(n)
+
+def _verified_below(level: str, category: str, indicator: str, first_year: int, years: int) -> int | None:
+    """The first year position from which a verified standard judges ``indicator`` here, or None."""
+    if level == HIGHER:
+        return 0 if category in VERIFIED_HIGHER else None
+    start = SECONDARY_FROM.get(indicator)
+    return None if start is None or start > first_year + years - 1 else max(0, start - first_year)
+
+
+class _Chooser:
+    """Hands out schools: unused ones first, in a random order, then any that fits (among ``allowed``)."""
+
+    def __init__(self, rng: np.random.Generator, n: int, allowed: np.ndarray | None = None) -> None:
+        self.order = rng.permutation(n) if allowed is None else rng.permutation(allowed)
         self.busy: set[int] = set()
         self.indicators: dict[int, set[str]] = {i: set() for i in range(n)}
 
@@ -97,31 +113,53 @@ def choose_faults(province: Province) -> Faults:
         return max(floor, round(rate * n))
 
     faults = Faults()
-    pick = _Chooser(rng, n)
+    real = province.realism
+    faulty = None
+    if real.faulty_share < 1:  # the realistic province: faults go to a minority; the others stay clean
+        faulty = np.sort(rng.choice(n, min(n, max(4, round(real.faulty_share * n))), replace=False))
+    faults.faulty = set(range(n)) if faulty is None else {int(i) for i in faulty}
+    pick = _Chooser(rng, n, faulty)
+    category = sch["category"].to_numpy()
     for k in range(count(3, 0.08)):
         ind = BELOW[k % len(BELOW)]
-        s = pick.take(lambda i, ind=ind: _has_standard(level[i], ind), ind)
-        start = int(rng.integers(1, min(2, years - 1) + 1)) if years >= 2 else 0
+        if real.middle_year_faults:
+            s = pick.take(lambda i, ind=ind: _verified_below(level[i], category[i], ind, province.first_year,
+                                                              years) is not None, ind)
+            if s is None:
+                continue
+            first = _verified_below(level[s], category[s], ind, province.first_year, years)
+            start = int(rng.integers(max(1, first), years)) if years >= 2 else 0
+        else:
+            s = pick.take(lambda i, ind=ind: _has_standard(level[i], ind), ind)
+            start = int(rng.integers(1, min(2, years - 1) + 1)) if years >= 2 else 0
         if s is not None:
             faults.plan.append(PlanFault("below_standard", s, list(range(start, years)), ind))
     if years >= 4:
         for k in range(count(3, 0.08)):
             ind = DROPS[k % len(DROPS)]
             s = pick.take(lambda i: True, ind)
-            t = years - 1 if rng.random() < 0.5 else int(rng.integers(3, years))
+            if real.middle_year_faults and years >= 5:  # three years before it, at least one after it
+                t = int(rng.integers(3, years - 1))
+            else:
+                t = years - 1 if rng.random() < 0.5 else int(rng.integers(3, years))
             if s is not None:
                 faults.plan.append(PlanFault("sudden_drop", s, [t], ind))
     sizes = sch["peer"].map(sch["peer"].value_counts()).to_numpy()
     # one school-level fault per indicator and peer group, so the other peers stay a clean reference
     peer_used = {(sch["peer"].iat[f.school], f.indicator) for f in faults.plan}
     for k in range(count(3, 0.08)):
-        persistent = k % 3 == 0  # a third stand out every year; the others spike upwards in the last year
-        options = np.roll((*PEER_LOW, *PEER_HIGH) if persistent else PEER_HIGH, -k)
+        persistent = k % 3 == 0  # a third stand out every year; the others for one year only
+        if real.middle_year_faults:  # a fall far below the peers (the bad direction), in a middle year
+            options = np.roll((*PEER_LOW, *PEER_HIGH), -k)
+            once = [int(rng.integers(1, years - 1))] if years >= 3 else [years - 1]
+        else:  # the default sample: upward spikes in the last year
+            options = np.roll((*PEER_LOW, *PEER_HIGH) if persistent else PEER_HIGH, -k)
+            once = [years - 1]
         for ind in map(str, options):
             s = pick.take(lambda i, ind=ind: sizes[i] >= 3 and (sch["peer"].iat[i], ind) not in peer_used, ind)
             if s is not None:
                 peer_used.add((sch["peer"].iat[s], ind))
-                faults.plan.append(PlanFault("peer_outlier", s, list(range(years)) if persistent else [years - 1], ind))
+                faults.plan.append(PlanFault("peer_outlier", s, list(range(years)) if persistent else once, ind))
                 break
     n_fab = min(max(2 if n < 25 else 3, round(0.07 * n)), max(2, n // 10)) if n >= 5 else 1
     for k in range(n_fab):
@@ -132,32 +170,35 @@ def choose_faults(province: Province) -> Faults:
         s = pick.take(lambda i: True, "target_miss")
         if s is not None:
             faults.target_miss.add((s, int(rng.integers(0, years))))
-    _choose_records(faults, province, rng, count)
+    _choose_records(faults, province, rng, count, faulty)
     return faults
 
 
-def _school_years(rng: np.random.Generator, n: int, years: int, k: int) -> list[tuple[int, int]]:
+def _school_years(rng: np.random.Generator, schools: np.ndarray, years: int, k: int) -> list[tuple[int, int]]:
+    n = len(schools)
     cells = rng.choice(n * years, min(k, n * years), replace=False)
-    return [(int(c) // years, int(c) % years) for c in cells]
+    return [(int(schools[int(c) // years]), int(c) % years) for c in cells]
 
 
 def _choose_records(faults: Faults, province: Province, rng: np.random.Generator,
-                    count: Callable[[int, float], int]) -> None:
+                    count: Callable[[int, float], int], faulty: np.ndarray | None = None) -> None:
+    """Record-level faults: among every school, or among the ``faulty`` ones (both sides of a duplicate)."""
     n, years = len(province.schools), province.years
+    pool = np.arange(n) if faulty is None else faulty
     level = province.schools["level"].to_numpy()
     if n >= 2:
         for _ in range(count(3, 0.1)):
-            a = int(rng.integers(0, n))
-            same = np.flatnonzero((level == level[a]) & (np.arange(n) != a))
-            b = int(rng.choice(same)) if len(same) else int((a + 1) % n)
+            a = int(rng.choice(pool))
+            same = pool[(level[pool] == level[a]) & (pool != a)]
+            b = int(rng.choice(same)) if len(same) else int(pool[(np.flatnonzero(pool == a)[0] + 1) % len(pool)])
             faults.duplicates.append((a, b, int(rng.integers(0, years))))
-    for k, (s, t) in enumerate(_school_years(rng, n, years, count(4, 0.15))):
+    for k, (s, t) in enumerate(_school_years(rng, pool, years, count(4, 0.15))):
         faults.bad_ids.append((s, t, BAD_ID[k % len(BAD_ID)]))
-    for s, t in _school_years(rng, n, years, count(3, 0.04 * years)):
+    for s, t in _school_years(rng, pool, years, count(3, 0.04 * years)):
         faults.uninsured[(s, t)] = int(rng.integers(1, 6))
-    for k, (s, t) in enumerate(_school_years(rng, n, years, count(3, 0.03 * years))):
+    for k, (s, t) in enumerate(_school_years(rng, pool, years, count(3, 0.03 * years))):
         faults.ghosts[(s, t)] = ("graduates", "internships")[k % 2]
-    for k, (s, t) in enumerate(_school_years(rng, n, years, count(6, 0.04 * years))):
+    for k, (s, t) in enumerate(_school_years(rng, pool, years, count(6, 0.04 * years))):
         faults.mismatches.append((s, t, MISMATCH[k % len(MISMATCH)]))
 
 
@@ -177,6 +218,8 @@ def apply_plan_faults(province: Province, faults: Faults) -> None:
             arr[t] = min(value, 0.85 * thr) if thr is not None else value
         elif f.indicator in PEER_LOW:
             arr[f.years] = rng.uniform(0.42, 0.55)
+        elif province.realism.middle_year_faults:  # far below the peers: a fifth to a third of the plan
+            arr[f.years] *= rng.uniform(0.2, 0.32)
         else:
             arr[f.years] *= rng.uniform(4.0, 6.0)
 

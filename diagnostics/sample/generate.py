@@ -10,6 +10,7 @@ import pandas as pd
 
 from .assemble import World, batch_tables
 from .faults import CLASSES, KEY_COLUMNS, Faults, apply_plan_faults, choose_faults, school_level_key
+from .params import REALISTIC, Realism
 from .partners import make_registry
 from .people import make_persons
 from .programs import make_programs
@@ -43,7 +44,7 @@ class SampleSummary:
 
 
 def generate(out_dir: Path, schools: int = 30, years: int = 5, seed: int = 2024, first_year: int = 2020,
-             scale: float = 1.0) -> SampleSummary:
+             scale: float = 1.0, realistic: bool = False) -> SampleSummary:
     """Write a sample province to ``out_dir``: one CSV per contract table and ``_answer_key.csv``.
 
     Args:
@@ -54,6 +55,9 @@ def generate(out_dir: Path, schools: int = 30, years: int = 5, seed: int = 2024,
         first_year: the first academic year (by its starting calendar year).
         scale: multiplies student and teacher head counts (schools keep their
             500–15 000-student proportions at 1.0); ratios and rates do not change.
+        realistic: the realistic province (:data:`params.REALISTIC`): clean schools that meet every
+            verified standard, a few per cent of yearly noise, faults in a minority of schools, some
+            for one year only, targets named as schools name them.
 
     Every contract table is written with all its fields, including the
     optional additions.  Faults of every class of ``faults.CLASSES`` are planted
@@ -63,8 +67,9 @@ def generate(out_dir: Path, schools: int = 30, years: int = 5, seed: int = 2024,
     if schools < 1 or years < 1 or scale <= 0:
         raise ValueError("schools and years must be at least 1 and scale positive")
     out_dir = Path(out_dir)
-    roster = make_roster(schools, seed, scale)
-    province = Province(seed, first_year, years, scale, roster, make_plan(roster, years, seed))
+    realism = REALISTIC if realistic else Realism()
+    roster = make_roster(schools, seed, scale, realism)
+    province = Province(seed, first_year, years, scale, roster, make_plan(roster, years, seed, realism), realism)
     faults = choose_faults(province)
     apply_plan_faults(province, faults)
     programs = [make_programs(province, i) for i in range(schools)]

@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 
 from .draws import categories, quota, school_rng, text
-from .params import HIGHER
+from .params import HIGHER, STUDY_MODE_WEIGHT
 from .roster import Province
+
+MODES = tuple(STUDY_MODE_WEIGHT)  # the order of the person records' ``mode`` codes
 
 AWARDS = ("国家级", "省级", "无")
 #: Destinations of employed graduates in the order of ``_shares``; 待就业 is the rest.
@@ -42,13 +44,20 @@ def graduate_rows(province: Province, school: int, finalists: pd.DataFrame, keys
     related[working] = quota(t[working], plan["job_relatedness_rate"][t[working]], rng)
     median = 4300 if province.schools.level.iat[school] == HIGHER else 3500
     income = np.round(median * 1.04 ** t * np.exp(rng.normal(0, 0.25, n)), -1)
+    certificate = quota(t, plan["certificate_rate"][t], rng)
+    award = text(np.array(AWARDS)[categories(t, np.tile([0.005, 0.03, 0.965], (n, 1)), rng)])
+    # half a year after graduation (the quality-report scorecard's employment rate): most of those placed at
+    # graduation still are, and some of the others have found work since; a few could not be reached
+    half = school_rng(province.seed, school, "half_year")
+    later = np.where(dest == "待就业", half.random(n) < 0.45, half.random(n) < 0.985)
+    followed = half.random(n) < 0.93
+    mode = np.array(MODES, dtype=object)[finalists["mode"].to_numpy()] if "mode" in finalists else "全日制"
     return pd.DataFrame({
         "school_id": province.schools.school_id.iat[school], "year": province.first_year + t,
         "student_key": text(keys), "program_code": text(codes[finalists["pcode"].to_numpy()]),
         "destination": text(dest), "job_related": related,
         "monthly_income": pd.array(np.where(working, income, np.nan), dtype="Int64"),
-        "certificate": quota(t, plan["certificate_rate"][t], rng),
-        "competition_award": text(np.array(AWARDS)[categories(t, np.tile([0.005, 0.03, 0.965], (n, 1)), rng)]),
+        "certificate": certificate, "competition_award": award, "study_mode": mode, "employed_half_year": pd.array(np.where(followed, later, pd.NA), dtype="boolean"),
     })
 
 

@@ -191,3 +191,28 @@ PRIVATE_TUITION = {HIGHER: 2.6, SECONDARY: 9.0}
 #: shared by its peer group, so that peers keep their order and spacing).
 OWN_NOISE = 0.004
 GROUP_TREND_SPREAD = 0.004
+
+
+@dataclass(frozen=True)
+class Realism:
+    """How much the sample province behaves like a real one (``zhengai sample --realistic``).
+
+    The default sample is built to exercise every check: faults in most schools, planted strongly, a
+    near-noiseless plan.  The realistic mode is the province warnings are measured on (issue 11): most
+    schools are clean and meet every verified standard with a margin; every school's quantities move
+    from year to year by a few per cent of noise; faults sit in a minority of schools, some for one
+    year only (so the years after them show whether a warning echoes); targets name their indicators
+    the way schools write them (就业率, 双师比例…), in percent.
+    """
+
+    own_noise: float = OWN_NOISE  # half-width of the uniform yearly noise (default) / its sd (realistic)
+    noise_normal: bool = False
+    faulty_share: float = 1.0  # share of schools faults may go to; the others are clean throughout
+    middle_year_faults: bool = False  # one-year faults in a middle year, leaving years after them
+    compliant: bool = False  # clean schools meet every verified standard with a margin
+    named_targets: bool = False  # targets by the names schools use, rates in percent
+
+
+#: The realistic province: 2.5 % yearly noise, faults in a third of the schools.
+REALISTIC = Realism(own_noise=0.025, noise_normal=True, faulty_share=0.35, middle_year_faults=True,
+                    compliant=True, named_targets=True)

@@ -100,6 +100,8 @@ def partner_rows(province: Province, school: int, registry: Registry, progs: Sch
     courses = rng.poisson(0.8, k)
     gift = np.where(rng.random(k) < 0.85, np.exp(rng.normal(np.log(40000), 1.2, k)), 0.0)
     teachers = rng.gamma(0.8, 1.0, k)
+    staff = np.round(np.exp(school_rng(province.seed, school, "employers").normal(np.log(400), 1.0, k))
+                     ).astype(np.int64) + 60  # 在岗职工 (60 or more)
     frames = []
     for t, s in enumerate(sets):
         m = len(s)
@@ -111,6 +113,7 @@ def partner_rows(province: Province, school: int, registry: Registry, progs: Sch
             "codeveloped_courses": courses[s],
             "industry_teachers": split_counts(int(external[t]), teachers[s]),
             "joint_training_base": base[s],
+            "employees": staff[s],
         }))
     out = pd.concat(frames, ignore_index=True)
     given = out["donated_equipment_value"].to_numpy() > 0
@@ -142,18 +145,35 @@ def internship_rows(province: Province, school: int, finalists: pd.DataFrame, ke
     posts = np.empty(len(t), object)
     for g in np.unique(groups):
         posts[groups == g] = pick(rng, cat.POSTS.get(int(g), cat.GENERIC_POSTS), int((groups == g).sum()))
+    compliant = province.realism.compliant  # a clean school tracks and assesses every internship
     return pd.DataFrame({
         "school_id": province.schools.school_id.iat[school], "year": year, "student_key": text(keys),
         "enterprise_id": text(enterprise), "post": text(posts),
         "matches_program": quota(t, province.plan["internship_match_rate"][school][t], rng),
         "insured": np.ones(len(t), bool), "months": rng.choice([3.0, 4.0, 5.0, 6.0], len(t), p=[0.1, 0.15, 0.25, 0.5]),
-        "tracked": quota(t, np.full(len(t), 0.96), rng), "assessed": quota(t, np.full(len(t), 0.97), rng),
+        "tracked": quota(t, np.full(len(t), 1.0 if compliant else 0.96), rng),
+        "assessed": quota(t, np.full(len(t), 1.0 if compliant else 0.97), rng),
+        "kind": "岗位实习", "post_employees": _post_staff(province, school, year, enterprise, posts, partners),
     })
 
 
+def _post_staff(province: Province, school: int, year: np.ndarray, enterprise: np.ndarray, posts: np.ndarray,
+                partners: pd.DataFrame) -> np.ndarray:
+    """Staff in each intern's post at its employer: at least five times the interns there (the 20 % cap of
+    教职成〔2021〕4号 第十一条), and about a twentieth of the employer's staff."""
+    staff = partners.drop_duplicates(["year", "enterprise_id"]).set_index(["year", "enterprise_id"])["employees"]
+    at = staff.reindex(pd.MultiIndex.from_arrays([year, enterprise])).to_numpy(dtype=float)
+    where = pd.MultiIndex.from_arrays([year, enterprise, posts])
+    per_post = pd.Series(1, index=where).groupby(level=[0, 1, 2]).size().reindex(where).to_numpy(dtype=float)
+    noise = school_rng(province.seed, school, "posts").uniform(6.0, 12.0, len(year))
+    return np.maximum(np.round(per_post * noise), np.round(np.nan_to_num(at) * 0.05)).astype(np.int64)
+
+
 def count_interns(partners: pd.DataFrame, internships: pd.DataFrame) -> pd.DataFrame:
-    """Fill ``interns_received`` with the number of internships at each partner and year."""
+    """Fill ``interns_received`` with the number of internships at each partner and year, and keep every
+    employer's staff at least ten times its interns (the 10 % cap of 教职成〔2021〕4号 第十一条)."""
     counts = internships.groupby(["year", "enterprise_id"]).size()
     idx = pd.MultiIndex.from_arrays([partners["year"], partners["enterprise_id"]])
     partners["interns_received"] = counts.reindex(idx, fill_value=0).to_numpy()
+    partners["employees"] = np.maximum(partners["employees"], partners["interns_received"] * 12)
     return partners

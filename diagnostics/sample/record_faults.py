@@ -192,11 +192,13 @@ def plant_ghost(rng: np.random.Generator, faults: Faults, school_id: str, year: 
     key, why = ghost_key(rng, persons, keys, year)
     if table == "graduates":
         row = {"program_code": progs.codes[_open_program(rng, progs, year)], "destination": "就业",
-               "job_related": True, "monthly_income": 4500, "certificate": True, "competition_award": "无"}
+               "job_related": True, "monthly_income": 4500, "certificate": True, "competition_award": "无",
+               "study_mode": "全日制", "employed_half_year": True}
     else:
         ids = partners.loc[partners["year"] == year, "enterprise_id"].to_numpy()
         row = {"enterprise_id": ids[rng.integers(0, len(ids))], "post": "技术员", "matches_program": True,
-               "insured": True, "months": 6.0, "tracked": True, "assessed": True}
+               "insured": True, "months": 6.0, "tracked": True, "assessed": True, "kind": "岗位实习",
+               "post_employees": 50}
     faults.add_key("ghost_graduate", school_id, year, table, record=key,
                    detail=f"{'graduate' if table == 'graduates' else 'intern'} {key} is not a student of the "
                           f"school in {year}: {why}")

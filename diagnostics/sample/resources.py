@@ -35,6 +35,7 @@ def facility_rows(province: Province, school: int, weighted: np.ndarray, full_ti
         "new_books": np.round(books * p["new_books_share"]).astype(np.int64),
         "computers": np.round(p["computers_per_100"] * full_time / 100).astype(np.int64),
         "multimedia_seats": np.round(p["multimedia_per_100"] * full_time / 100).astype(np.int64),
+        "language_lab_seats": np.round(p["multimedia_per_100"] * 0.12 * full_time / 100).astype(np.int64),
         "practice_workstations": np.round(p["workstations_per_student"] * full_time).astype(np.int64),
         "ebooks": np.round(p["ebooks_per_student"] * weighted).astype(np.int64),
         "network_bandwidth": np.round(p["bandwidth"], -1),

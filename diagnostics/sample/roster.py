@@ -15,14 +15,20 @@ from .params import (
     GROUP_TREND_SPREAD,
     HIGHER,
     HIGHER_SHARE,
-    OWN_NOISE,
     PARAMS,
     PEER_MIN,
     PRIVATE_SHARE,
     PRIVATE_TUITION,
     SECONDARY,
+    Param,
+    Realism,
     clean_base,
 )
+
+#: The realistic province's clean schools meet every verified standard with a margin (indicators/SOURCES.md):
+#: 中职 enrolment well above 1200; external teachers well under a quarter of the full-time ones (高职).
+COMPLIANT_ENROLMENT_FLOOR = {SECONDARY: 1600}
+COMPLIANT_PARAMS = {"external_per_fulltime": Param((0.08, 0.2), (0.08, 0.2))}
 
 
 @dataclass
@@ -42,6 +48,7 @@ class Province:
     scale: float
     schools: pd.DataFrame
     plan: dict[str, np.ndarray] = field(default_factory=dict)
+    realism: Realism = field(default_factory=Realism)
 
     @property
     def year_list(self) -> list[int]:
@@ -88,8 +95,9 @@ def _name(rng: np.random.Generator, level: str, category: str, city: str, taken:
     raise RuntimeError("ran out of school names")  # pragma: no cover - 24 counties per city
 
 
-def make_roster(schools: int, seed: int, scale: float) -> pd.DataFrame:
+def make_roster(schools: int, seed: int, scale: float, realism: Realism | None = None) -> pd.DataFrame:
     """The ``schools`` table with internal columns (see :class:`Province`)."""
+    realism = realism or Realism()
     rng = province_rng(seed, 0)
     levels = _levels(schools)
     cats = _categories(HIGHER, levels.count(HIGHER)) + _categories(SECONDARY, levels.count(SECONDARY))
@@ -105,6 +113,8 @@ def make_roster(schools: int, seed: int, scale: float) -> pd.DataFrame:
     high = df["level"].eq(HIGHER).to_numpy()
     df["founded"] = np.where(high, rng.integers(1958, 2009, schools), rng.integers(1952, 2013, schools))
     med, lo, hi = (np.where(high, ENROLMENT[HIGHER][k], ENROLMENT[SECONDARY][k]) for k in range(3))
+    if realism.compliant:
+        lo = np.maximum(lo, np.where(high, 0, COMPLIANT_ENROLMENT_FLOOR[SECONDARY]))
     raw = np.clip(med * np.exp(rng.normal(0, 0.45, schools)), lo, hi)
     df["raw_enrolment"] = raw
     df["enrolment"] = raw * scale
@@ -123,12 +133,15 @@ def make_roster(schools: int, seed: int, scale: float) -> pd.DataFrame:
     return df
 
 
-def make_plan(schools: pd.DataFrame, years: int, seed: int) -> dict[str, np.ndarray]:
+def make_plan(schools: pd.DataFrame, years: int, seed: int, realism: Realism | None = None) -> dict[str, np.ndarray]:
     """Planned values per school and year for every quantity of ``params.PARAMS``.
 
     A school's base value has its own stratum among its peers; over the years
-    it follows a province trend plus a peer-group trend, with a small own noise.
+    it follows a province trend plus a peer-group trend, with an own noise
+    (``realism.own_noise``: a few per cent in the realistic province).
     """
+    realism = realism or Realism()
+    params = {**PARAMS, **(COMPLIANT_PARAMS if realism.compliant else {})}
     rng = province_rng(seed, 0)
     n = len(schools)
     peer_codes = pd.factorize(schools["peer"])[0]
@@ -136,7 +149,7 @@ def make_plan(schools: pd.DataFrame, years: int, seed: int) -> dict[str, np.ndar
     high = schools["level"].eq(HIGHER).to_numpy()
     t = np.arange(years)
     plan: dict[str, np.ndarray] = {}
-    for name, p in PARAMS.items():
+    for name, p in params.items():
         lo = np.where(high, p.higher[0], p.secondary[0])
         hi = np.where(high, p.higher[1], p.secondary[1])
         if p.relative:
@@ -148,7 +161,9 @@ def make_plan(schools: pd.DataFrame, years: int, seed: int) -> dict[str, np.ndar
         value = lo * (hi / lo) ** pos if p.log else lo + (hi - lo) * pos
         group_trend = rng.uniform(-GROUP_TREND_SPREAD, GROUP_TREND_SPREAD, peer_codes.max() + 1)[peer_codes]
         path = 1 + (p.trend + group_trend)[:, None] * t[None, :]
-        noise = 1 + rng.uniform(-OWN_NOISE, OWN_NOISE, (n, years))
+        noise = (1 + np.clip(rng.normal(0, realism.own_noise, (n, years)), -2.5 * realism.own_noise,
+                             2.5 * realism.own_noise)) if realism.noise_normal else \
+            1 + rng.uniform(-realism.own_noise, realism.own_noise, (n, years))
         plan[name] = value[:, None] * path * noise
         if p.cap is not None:
             plan[name] = np.minimum(plan[name], p.cap)

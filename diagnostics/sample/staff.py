@@ -9,6 +9,7 @@ when stayers already exceed a share, some of them leave for newcomers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,6 +112,54 @@ def _assign_programs(panel: _Panel, rng: np.random.Generator, kind: Kind, active
             prog[rng.permutation(donors)[:short]] = p
 
 
+def _program_quotas(panel: _Panel, active: np.ndarray, open_now: np.ndarray, higher: bool) -> None:
+    """Every open program keeps the teachers the establishment standards ask for (the realistic province's
+    clean schools meet them): two of intermediate title or above (中职, 教职成〔2010〕12号 第七条); for 高职
+    two of senior title and two dual-qualified of intermediate title or above (2000 暂行 第二条).  Teachers
+    who hold the attribute move from programs with more than two of them (or from no program); where
+    there are none, a teacher of the program is promoted."""
+    a, prog = panel.a, panel.a["program"]
+
+    def mid(i: np.ndarray) -> np.ndarray:
+        return (a["senior"][i] == 1) | (a["low_title"][i] == 2)
+
+    def senior(i: np.ndarray) -> np.ndarray:
+        return a["senior"][i] == 1
+
+    def dual_mid(i: np.ndarray) -> np.ndarray:
+        return (a["dual"][i] == 1) & mid(i)
+
+    def grant(attr: str) -> Callable[[int], None]:
+        def give(i: int) -> None:
+            if attr in ("senior", "dual"):
+                a[attr][i] = 1
+            if attr in ("mid", "dual") and a["senior"][i] == 0:
+                a["low_title"][i] = 2
+        return give
+
+    rules = [(mid, grant("mid"))] + ([(senior, grant("senior")), (dual_mid, grant("dual"))] if higher else [])
+    opened = np.flatnonzero(open_now)
+
+    def spare(i: int) -> bool:
+        """Whether teacher ``i`` may leave its program without taking it below two for any rule."""
+        if prog[i] < 0:
+            return True
+        mates = active[prog[active] == prog[i]]
+        return all(int(h(mates).sum()) > 2 for h, _ in rules if h(np.array([i]))[0])
+
+    for holds, give in rules:
+        for p in opened:
+            mine = active[prog[active] == p]
+            short = 2 - int(holds(mine).sum())
+            for i in active[holds(active) & (prog[active] != p)]:
+                if short <= 0:
+                    break
+                if spare(i):
+                    prog[i], short = p, short - 1
+            for i in mine[~holds(mine)][:max(short, 0)]:  # nobody to spare: promote a teacher of the program
+                give(i)
+
+
 def steady_counts(share: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Head counts holding an attribute per year: the planned share, rounded towards last year's share.
 
@@ -152,6 +201,8 @@ def _run_panel(province: Province, school: int, kind: Kind, sizes: np.ndarray, s
                         panel.a[attr][new] = 0
                         active, joiners = np.r_[active, new], np.r_[joiners, new]
         _assign_programs(panel, rng, kind, active, joiners, progs.weights, progs.open_in(year))
+        if kind.quotas and province.realism.compliant:
+            _program_quotas(panel, active, progs.open_in(year), province.schools.level.iat[school] == HIGHER)
         by_year.append({"idx": active, **{k: v[active].copy() for k, v in panel.a.items()}})
     return panel, by_year
 

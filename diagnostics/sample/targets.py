@@ -27,6 +27,16 @@ TARGETABLE: dict[str, tuple[str, float]] = {
     "employer_satisfaction": ("质量管理办公室", 0.01),
 }
 RATES = {k for k, (_, step) in TARGETABLE.items() if step == 0.01}
+#: How schools write these indicators in their own target sheets (the realistic province): Chinese names
+#: and common aliases, which the importer resolves to the library's ids (indicator YAML ``aliases``).
+SCHOOL_NAMES: dict[str, str] = {
+    "employment_rate": "毕业去向落实率", "job_relatedness_rate": "专业相关度", "certificate_rate": "证书获取率",
+    "dual_qualified_share": "双师比例", "graduate_degree_teacher_share": "研究生学位教师比例",
+    "senior_title_teacher_share": "高级职称教师比例", "student_teacher_ratio": "生师比",
+    "per_student_appropriation": "生均拨款", "equipment_value_per_student": "生均设备值",
+    "books_per_student": "生均图书", "enrolment_fulfilment_rate": "招生计划完成率",
+    "student_satisfaction": "学生满意度", "employer_satisfaction": "用人单位满意度",
+}
 
 
 def _round(value: float, step: float, up: bool) -> float:
@@ -76,6 +86,8 @@ def target_rows(province: Province, school: int, values: pd.DataFrame, programs:
     # targets are written in the indicator's own unit: the rate indicators are in percent (indicators/*.yaml)
     rate = out["indicator_id"].isin(RATES)
     out.loc[rate, "target"] = (out.loc[rate, "target"] * 100).round(4)
+    if province.realism.named_targets:
+        out["indicator_id"] = out["indicator_id"].map(SCHOOL_NAMES)
     out.insert(0, "school_id", sid)
     out["teacher_key"] = ""
     return out

@@ -91,7 +91,8 @@ class ExplorerModel(AppModel):
         standards = [{"level": s.level if s.verified else f"{self.t('reference')}（{s.level}）", "value": s.value,
                       "school_levels": "、".join(s.school_levels) or self.t("all"),
                       "categories": "、".join(s.categories) or self.t("all"), "layers": "、".join(s.layers),
-                      "source": s.source, "verified": s.verified} for s in ind.standards]
+                      "source": s.source, "verified": s.verified, "article": s.article,
+                      "printed": s.printed} for s in ind.standards]
         return {"id": ind.id, "name_zh": ind.name_zh, "name_en": ind.name_en, "unit": ind.unit,
                 "direction": ind.direction, "definition_zh": ind.definition_zh, "definition_en": ind.definition_en,
                 "layers": list(ind.layers), "items": list(ind.items), "kind": ind.kind, "formula": formula,

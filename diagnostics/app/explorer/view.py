@@ -120,7 +120,8 @@ class ExplorerView:
                                          Col("agg", tr("agg_col", lang)), Col("filter", tr("filter_col", lang)),
                                          Col("expr", tr("expr_col", lang))])
         stds = [{**s, "value": format_value(s["value"], d["unit"]),
-                 "layers": "、".join(word(LAYERS, x, lang) for x in s["layers"].split("、") if x)}
+                 "layers": "、".join(word(LAYERS, x, lang) for x in s["layers"].split("、") if x),
+                 "source": s["source"] + (f" {s.get('article') or ''}" if s["verified"] else "")}
                 for s in d["standards"]]
         standards = table(stds, [Col("level", tr("level", lang)), Col("value", tr("standard", lang), num=True),
                                  Col("school_levels", tr("school_level", lang)), Col("categories", tr("category", lang)),

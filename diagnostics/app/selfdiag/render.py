@@ -7,6 +7,7 @@ from html import escape
 
 from ...reports.fmt import METHOD_LABELS, format_value
 from ...reports.wording import public_message, public_rule, public_source
+from ...warnings.verdict import SCOPE_EN, SCOPE_ZH
 from ..board import Board, Cell, Item
 from ..i18n import item_name, level_name, pick, tr, unit_text
 from ..markup import Col, Td, sparkline, table
@@ -59,14 +60,17 @@ def summary_html(board: Board, lang: str, attrs: Callable[[str], str] | None = N
         inner = f"<b>{escape(item_name(i.item, lang))}</b>{badge(i.status, lang)}"
         chosen = " za-chosen" if focus == i.item else ""
         click = attrs("item:" + i.item) if attrs else ""
-        lights.append(f'<div class="za-light {i.status}{chosen}"{click}>{inner}</div>')
+        lights.append(f'<div class="za-light {i.status}{chosen}" data-item="{escape(i.item)}" data-light="{i.status}" '
+                      f'data-red="{i.red}" data-yellow="{i.yellow}"{click}>{inner}'
+                      f'<span class="za-muted">{escape(counts(i, lang))}</span></div>')
     level = level_name(board.school_level, lang)
+    scope = SCOPE_ZH if lang == "zh" else SCOPE_EN  # which warnings the lights count, stated once
     return (f'<div class="za-card"><h3>{escape(board.school_name)}<span class="za-muted">{escape(level)} · '
             f'{escape(academic_year(board.year, lang))}{where}</span></h3>'
             f'<div>{escape(tr("overall", lang))}：{badge(board.overall, lang)} &nbsp; {escape(tr("card", lang))}：'
             f'{badge(card_status, lang, card_text)}'
             f'<span class="za-muted"> {escape(public_message(board.card_reasons)[:160])}</span></div>'
-            f'<div class="za-lights">{"".join(lights)}</div>'
+            f'<div class="za-lights">{"".join(lights)}</div><p class="za-muted">{escape(scope)}</p>'
             f'<div class="za-muted">{escape(tr("click_item", lang))}</div></div>')
 
 

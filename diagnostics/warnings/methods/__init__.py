@@ -20,6 +20,7 @@ from ..rulespec import Rule, load_rules
 from .benford import benford_flags, money_figures
 from .completeness import completeness_flags
 from .integrity import integrity_flags
+from .internships import internship_flags
 from .multivariate import multivariate_flags
 from .peer import peer_flags
 from .rules import rule_flags
@@ -67,12 +68,14 @@ RUNNERS: dict[str, tuple[str, Callable[[Context], pd.DataFrame]]] = {
     "trend": ("values", lambda ctx: trend_flags(ctx.inputs, ctx.cfg)),
     "peer": ("values", lambda ctx: peer_flags(ctx.inputs, ctx.cfg)),
     "multivariate": ("values", lambda ctx: multivariate_flags(ctx.inputs, ctx.cfg)),
-    "rule": ("store", lambda ctx: rule_flags(ctx.engine, ctx.cfg, _rules_of(ctx, "rule"), ctx.school, ctx.year)),
+    "rule": ("store", lambda ctx: concat_flags([
+        rule_flags(ctx.engine, ctx.cfg, _rules_of(ctx, "rule"), ctx.school, ctx.year),
+        internship_flags(ctx.engine, ctx.cfg, ctx.school, ctx.year)])),
     "integrity": ("store", _integrity),
     "completeness": ("store", lambda ctx: completeness_flags(ctx.engine, ctx.cfg, ctx.school, ctx.year)),
     "benford": ("store", _benford),
 }
 
 __all__ = ["RUNNERS", "Context", "benchmark_flags", "benford_flags", "card_flags", "completeness_flags",
-           "integrity_flags", "multivariate_flags", "peer_flags", "rule_flags", "standard_flags",
+           "integrity_flags", "internship_flags", "multivariate_flags", "peer_flags", "rule_flags", "standard_flags",
            "target_flags", "trend_flags"]

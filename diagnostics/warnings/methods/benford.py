@@ -20,7 +20,7 @@ from ..detectors.benford import BENFORD, first_digit_counts
 from ..flags import Flag
 from .common import to_frame
 
-SOURCE = "issue 4（首位数字检验：卡方与平均绝对偏差，Nigrini 2012）"
+SOURCE = "财务数据真实性：金额的首位数字分布应接近自然形成的数据（首位数字检验）"
 MONEY_COLUMNS = ["school_id", "year", "table", "field", "value"]
 
 

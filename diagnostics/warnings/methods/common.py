@@ -31,6 +31,11 @@ def side_words(observed: float, reference: float) -> tuple[str, str]:
     return "等于", "equal to"
 
 
+def good_direction_note(bad: bool) -> tuple[str, str]:
+    """The note a flag in the good direction carries (it is never a warning: the figure may be wrong)."""
+    return ("", "") if bad else ("；方向有利，请核对数据是否准确", "; in the good direction: please check the figure")
+
+
 def context_medians(inputs: WarningInputs, by: list[str], min_group: int,
                     wanted: pd.DataFrame | None = None) -> pd.DataFrame:
     """Median value per (indicator, year, layer, *by) over all schools — the context a message quotes —

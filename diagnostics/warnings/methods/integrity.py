@@ -20,7 +20,7 @@ from ..current import current_versions, raw, read_frame
 from ..flags import DATA_LAYER, Flag, data_unit
 from .common import to_frame
 
-SOURCE = "domain.md §6（学籍核查：无效身份证号、重复注册、重复记录）"
+SOURCE = "学籍核查：身份证号码校验（GB 11643-1999），杜绝虚假学籍、重复注册（行动计划）"
 
 
 def _current_students(engine: Engine, condition: object, *columns: str, school: str | None = None,

@@ -18,7 +18,7 @@ from ..flags import Flag, fmt_number
 from ..inputs import WarningInputs
 from .common import to_frame, value_flag
 
-SOURCE = "issue 4（孤立森林 / 局部离群因子，scikit-learn）"
+SOURCE = "综合比较：多项指标的组合与同层次学校差异很大（仅作提示）"
 
 
 def multivariate_flags(inputs: WarningInputs, cfg: Thresholds) -> pd.DataFrame:

@@ -9,7 +9,8 @@ log scale (``peer.log_scale``): twice the median is as far as half of it.  In a 
 ``peer.pool_below`` a school is measured from the median of its peers (the rest of the group) and the
 spread of those distances is pooled over all groups of its level, since the MAD of four or five
 values is itself noise.  Rates of fewer than ``peer.min_n``
-people and groups smaller than ``peer.min_group`` are not judged.
+people and groups smaller than ``peer.min_group`` are not judged, and a value must lie materially far
+from its peers' median (:func:`material`) to be flagged at all.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from .. import registry
 from ..config import Thresholds
 from ..flags import Flag, fmt_number
 from ..inputs import WarningInputs
-from .common import side_words, to_frame, value_flag, where_en, where_zh
+from .common import good_direction_note, side_words, to_frame, value_flag, where_en, where_zh
 
 SOURCE = "横向比较：与全省同类院校的中位数比较（稳健 z 值超过 3.5 为异常，超过 5 为极端）"
 
@@ -183,6 +184,9 @@ def _judge(inputs: WarningInputs, cfg: Thresholds, lay: _Layer, idx: np.ndarray,
         group = next(g for g in members if g[0] <= row < g[1]) if label is None else None
         rows = range(*group) if group else [g[0] for g in members]
         pool = lay.rows["value"].to_numpy(dtype=np.float64)[list(rows)]
+        if not material(inputs.meta(lay.rows.at[row, "indicator_id"]), float(lay.rows.at[row, "value"]),
+                        float(np.median(pool)), cfg):
+            continue
         mid = centres[k] + float(np.ravel(getattr(det, "center_", [np.nan]))[0])
         spread = cfg.value("peer.yellow") * float(np.ravel(getattr(det, "scale_", [np.nan]))[0])
         band = (np.exp(mid - spread), np.exp(mid + spread)) if lay.log[row] else (mid - spread, mid + spread)
@@ -190,6 +194,27 @@ def _judge(inputs: WarningInputs, cfg: Thresholds, lay: _Layer, idx: np.ndarray,
         out.append(_flag(inputs, cfg, lay.rows.iloc[row], det, float(-scores[k]), pool, band,
                          {"log_scale": bool(lay.log[row]), "pooled_spread": pooled}, *text))
     return out
+
+
+def material(meta: object, value: float, median: float, cfg: Thresholds) -> bool:
+    """Whether ``value`` lies materially far from its peers' ``median``: ``peer.min_gap_points`` for a rate,
+    a factor ``peer.min_ratio`` for anything else (a modified z alone calls a hair's breadth unusual when
+    the peers agree closely).
+
+    >>> from diagnostics.warnings import load_thresholds
+    >>> from diagnostics.warnings.inputs import IndicatorMeta
+    >>> cfg = load_thresholds()
+    >>> material(IndicatorMeta("n", "合作企业数", "partners", "家"), 79, 80, cfg)
+    False
+    >>> material(IndicatorMeta("n", "合作企业数", "partners", "家"), 40, 80, cfg)
+    True
+    """
+    if meta.is_rate:
+        return abs(value - median) >= cfg.value("peer.min_gap_points")
+    if median <= 0 or value <= 0:
+        return value != median
+    ratio = cfg.value("peer.min_ratio")
+    return value >= median * ratio or value <= median / ratio
 
 
 def _flag(inputs: WarningInputs, cfg: Thresholds, row: pd.Series, det: object, z: float, pool: np.ndarray,
@@ -207,7 +232,7 @@ def _flag(inputs: WarningInputs, cfg: Thresholds, row: pd.Series, det: object, z
     side_zh, side_en = side_words(row["value"], median)
     z_text = "∞" if not np.isfinite(z) else f"{z:.1f}"
     severity = ("red" if z > red else "yellow") if bad else cfg.value("peer.good_direction_severity")
-    note_zh, note_en = ("", "") if bad else ("；方向有利，请核对数据是否准确", "; in the good direction: please check the figure")
+    note_zh, note_en = good_direction_note(bad)
     return value_flag(
         row, meta, method="peer", severity=severity, expected=expected,
         rule=f"{meta.name_zh}：与{label_zh}比较，偏离程度 ≤ {yellow:g}（> {red:g} 为极端）", source=SOURCE,

@@ -15,6 +15,9 @@ Consistency over time as the WHO data-quality tool checks it (``shared/domain.md
   outside 1 ± ``trend.tolerance`` (the detector ``trend_ratio``).
 * **Direction.** Only a move in the bad direction is a warning (yellow, red when it is large); a large
   move in the good direction is a note (``info``) asking to check the figure, never red or yellow.
+* **Unusual.** Schools move a little every year; a move is a warning only when it is also unusual among
+  the province's moves that year (modified z of the deviation above ``trend.unusual_z``), wherever
+  enough schools report the indicator to tell.
 
 Also flagged: ``trend.declines`` consecutive moves in the bad direction that together lose a material
 share (or points).  Every expected value shown stays within the indicator's possible range.
@@ -30,7 +33,7 @@ from .. import registry
 from ..config import Thresholds
 from ..flags import Flag, fmt_number
 from ..inputs import IndicatorMeta, WarningInputs
-from .common import to_frame, value_flag, where_en, where_zh
+from .common import good_direction_note, to_frame, value_flag, where_en, where_zh
 from .uncertainty import wilson
 
 SOURCE = "纵向比较：与本校以往各年（最多三年，不含已预警的年份）的中位数比较，并扣除全省同期变化"
@@ -107,10 +110,33 @@ def _year(w: _Wide, cfg: Thresholds, t: int, excluded: np.ndarray) -> list[Flag]
             expected = base[rows] * det.province_ratio_
             verdict = _relative_verdicts(w, cfg, t, rows, expected, meta)
             province = det.province_ratio_ - 1
+        verdict = np.where(_unusual(cfg, _deviation(meta, x[rows], expected)), verdict, 0)
         for k in np.flatnonzero(verdict > 0):
             i = rows[k]
             excluded[i, t] = True
             out.append(_flag(w, cfg, i, t, base[i], expected[k], province, int(verdict[k])))
+    return out
+
+
+def _deviation(meta: IndicatorMeta, x: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """How far each value is from its expectation: points for a rate, a log ratio otherwise."""
+    if meta.kind == "rate":
+        return x - expected
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(np.maximum(x, 1e-9) / np.maximum(expected, 1e-9))
+
+
+def _unusual(cfg: Thresholds, deviation: np.ndarray) -> np.ndarray:
+    """Whether each deviation is unusual among the province's that year: a modified z above
+    ``trend.unusual_z`` (judged only where ``trend.unusual_min_group`` schools give a spread; a smaller
+    group keeps every deviation the fixed thresholds found)."""
+    finite = np.isfinite(deviation)
+    if finite.sum() < cfg.value("trend.unusual_min_group"):
+        return np.ones(len(deviation), dtype=bool)
+    det = registry.make(cfg.value("peer.detector"), threshold=cfg.value("trend.unusual_z"))
+    det.fit(deviation[finite, None])
+    out = np.ones(len(deviation), dtype=bool)  # an infinite deviation (from nothing to something) is unusual
+    out[finite] = det.predict(deviation[finite, None]) == -1
     return out
 
 
@@ -170,8 +196,7 @@ def _flag(w: _Wide, cfg: Thresholds, i: int, t: int, base: float, expected: floa
     bound = meta.possible(edge)
     expected_text = f"{'≤' if up else '≥'} {fmt_number(bound, meta.unit)}"
     where = where_zh(row["layer"], row["unit"])
-    note_zh = "" if bad else "，变化方向有利，请核对数据是否准确"
-    note_en = "" if bad else "; a change for the better: please check the figure"
+    note_zh, note_en = good_direction_note(bad)
     return value_flag(
         row, meta, method="trend", severity=severity, expected=expected_text,
         rule=f"{meta.name_zh}：与本校以往年份中位数比较（扣除全省同期变化）", source=SOURCE,
@@ -199,6 +224,11 @@ def _moves(w: _Wide, cfg: Thresholds, t: int) -> list[Flag]:
     material = np.where(w.kind == "rate", lost >= cfg.value("trend.min_change_points"),
                         relative >= cfg.value("trend.decline_min_total"))
     hits = worse & material & ~(w.people[:, t] < cfg.value("trend.min_n"))
+    for code in np.unique(w.codes[hits]):  # the loss must be unusual among the province's too
+        rows = np.flatnonzero((w.codes == code) & ~np.isnan(lost))
+        change = np.where(w.kind[rows] == "rate", lost[rows], relative[rows])
+        unusual = _unusual(cfg, change)
+        hits[rows[~unusual]] = False
     out: list[Flag] = []
     for i in np.flatnonzero(hits):
         meta = w.metas[i]

@@ -20,7 +20,7 @@ from ..flags import Flag, fmt_number, fmt_range
 from ..inputs import PERCENT, IndicatorMeta, WarningInputs
 from .common import SYMBOL, to_frame, value_flag, where_en, where_zh
 
-SOURCE = "domain.md §7（英国学生事务办公室 UK Office for Students: 置信区间与混合基准）"
+SOURCE = "成效比较：与按本校专业结构折算的全省基准比较，置信区间整体低于基准时预警"
 MET, BELOW, UNCERTAIN = "met", "below", "uncertain"
 
 
