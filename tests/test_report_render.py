@@ -102,10 +102,12 @@ def test_excel_tables_numbers_and_text(formula):
     ws = wb["人才培养质量计分卡"]
     assert ws["A1"].value == f"{FORMULA_NAME} 人才培养质量计分卡" and ws["A1"].data_type == "s"
     rows = {ws.cell(r, 1).value: r for r in range(5, ws.max_row + 1)}
-    employment = rows["毕业去向落实率"]
-    assert ws.cell(employment, 3).value == 91.0 and ws.cell(employment, 4).value == 92.5
-    assert ws.cell(employment, 4).data_type == "n" and ws.cell(employment, 4).number_format == "#,##0.0"
     assert ws.cell(rows["毕业生月收入"], 4).value == "数据暂缺"
+    service = wb["服务贡献表"]  # the scorecard's employment rate is the half-year one; 去向落实率 serves here
+    srows = {service.cell(r, 1).value: r for r in range(5, service.max_row + 1)}
+    employment = srows["毕业去向落实率"]
+    assert service.cell(employment, 3).value == 91.0 and service.cell(employment, 4).value == 92.5
+    assert service.cell(employment, 4).data_type == "n" and service.cell(employment, 4).number_format == "#,##0.0"
     assert ws.cell(4, 3).value == "2023–2024 学年"
     info = wb["数据说明"]
     school = next(r for r in range(5, info.max_row + 1) if info.cell(r, 1).value == "学校")
