@@ -30,7 +30,6 @@ CASES = {
     "create_task": [(DENY, lambda a, w, b: a.create_task(b, 2024, "问题"))],
     "create_task_from_warning": [(DENY, lambda a, w, b: a.create_task_from_warning(
         {**WARNING, "school_id": b, "year": 2023}))],
-    "delete_task": [(DENY, lambda a, w, b: a.delete_task(w.ids["task"][b], 1))],
     "effective_targets": [(FILTER, lambda a, w, b: a.effective_targets()),
                           (DENY, lambda a, w, b: a.effective_targets(school=b, year=2024))],
     "follow_up_comments": [(DENY, lambda a, w, b: a.follow_up_comments(w.ids["follow_up"][b]))],

@@ -233,8 +233,8 @@ def test_a_dropped_measure_needs_a_reason_shown_at_its_field(ctx):  # noqa: F811
     assert form.fields["problem"].value == ""  # a saved measure clears the form
     form.editing.value = int(m.tasks[-1]["id"])
     assert form.fields["deadline"].value == "2025-06-30"
-    form.delete.click()
-    assert not m.tasks
+    form.delete.click()  # withdrawn, never deleted: 已放弃 with its reason, and the audit log keeps who and when
+    assert m.tasks[-1]["status"] == "dropped" and m.tasks[-1]["drop_reason"] == "录入有误，已撤销"
 
 
 def test_targets_and_report_text_are_written_in_the_app(ctx):  # noqa: F811

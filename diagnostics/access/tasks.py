@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import select
 
 from ..store.workflow_schema import improvement_tasks
 from ..workflow import tasks as rules
@@ -88,23 +88,6 @@ class TasksMixin(TargetsMixin):
         """Change a task that is still at ``expected_version``; else :class:`ConflictError`."""
         self._editable(TASK, changes)
         return self._edit(TASK, task_id, expected_version, changes, check=rules.check_task)
-
-    @action("edit_tasks", "write")
-    def delete_task(self, task_id: int, expected_version: int) -> Row:
-        """Remove a task entered by mistake (still at ``expected_version``); the audit log keeps it."""
-        t = improvement_tasks
-
-        def work(conn: Connection) -> Row:
-            before = self._get(conn, TASK, task_id)
-            self._check_school(conn, before["school_id"])
-            if before["version"] != expected_version or conn.execute(
-                    delete(t).where(t.c.id == task_id, t.c.version == expected_version)).rowcount != 1:
-                raise ConflictError(TASK.zh, before, {"deleted": True}, expected_version)
-            audit.record(conn, self.user.name, "delete", TASK.name, task_id, before["school_id"], before["year"],
-                         before, None)
-            return before
-
-        return self._run(TASK, "delete", work)
 
     @action("edit_tasks", "write")
     def recheck_tasks(self, school: str | None = None,

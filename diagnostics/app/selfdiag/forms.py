@@ -26,7 +26,7 @@ def _status_label(code: str, lang: str) -> str:
 
 
 class MeasuresForm:
-    """Write, change and delete the measures of the school-year."""
+    """Write, change and withdraw (a measure entered by mistake) the measures of the school-year."""
 
     def __init__(self, model: SelfDiagnosisModel) -> None:
         self.model, self._sync = model, False
@@ -69,7 +69,7 @@ class MeasuresForm:
         for key, label in self.labels.items():
             label.value = f"<b>{escape(tr(FIELD_LABELS.get(key, key), lang))}</b>"
         self.fields["status"].options = [(_status_label(k, lang), k) for k in STATUSES]
-        self.save.description, self.delete.description = tr("save", lang), tr("delete", lang)
+        self.save.description, self.delete.description = tr("save", lang), tr("withdraw", lang)
         self.fields["target_value"].placeholder = tr("expected_hint", lang)
         self.fields["evidence"].placeholder = tr("evidence_hint", lang)
         self.warnings()
@@ -143,7 +143,7 @@ class MeasuresForm:
             self._fill()
 
     def _delete(self) -> None:
-        if self.editing.value not in (None, -1) and self.model.delete_measure(self.editing.value):
+        if self.editing.value not in (None, -1) and self.model.withdraw_measure(self.editing.value):
             self._sync = True
             self.editing.value = -1
             self._sync = False

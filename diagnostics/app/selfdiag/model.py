@@ -204,14 +204,16 @@ class SelfDiagnosisModel(WritingMixin, DetailMixin, AppModel):
             errors.append(("target_value", self.t("target_number")))
         return errors
 
-    def delete_measure(self, task_id: int) -> bool:
-        """Remove a measure entered by mistake (the audit log keeps it)."""
+    def withdraw_measure(self, task_id: int) -> bool:
+        """Withdraw a measure entered by mistake: nothing is deleted on the platform; it is set to 已放弃
+        with the reason that it was entered by mistake (the audit log keeps who and when)."""
         current = next((t for t in self.tasks if int(t["id"]) == int(task_id)), None)
         done = False
-        with self.guarded(self.t("measure_deleted")):
+        with self.guarded(self.t("measure_withdrawn")):
             if current is None:
                 raise LookupError(self.t("no_measures"))
-            self.ctx.access.delete_task(int(task_id), int(current["version"]))
+            self.ctx.access.update_task(int(task_id), int(current["version"]), status=DROPPED,
+                                        drop_reason=self.t("withdrawn_reason"))
             done = True
         self.load_tasks()
         return done
