@@ -65,6 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断 / interrupted", file=sys.stderr)
         return EXIT_FAIL
+    except BrokenPipeError:  # `zhengai values | head`: the reader has what it wanted; not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 0
     except (RuntimeError, BilingualError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_FAIL

@@ -92,8 +92,16 @@ def frames(name: str = "江州职业技术学院", program_name: str = "计算�
     return schools, values, warnings, tasks, targets, programs
 
 
+NARRATIVES = pd.DataFrame([
+    {"school_id": "S1", "year": 2024, "section": "overview", "text": "本校是省属公办高职院校。\n现有专业 3 个。"},
+    {"school_id": "S1", "year": 2024, "section": "features", "text": "以工学结合为特色。"},
+    {"school_id": "S1", "year": 2023, "section": "features", "text": "上一学年的文字"},
+])
+
+
 def source(**kwargs) -> FrameSource:
     models = verified_restrictions()
     schools, values, warnings, tasks, targets, programs = frames(**kwargs)
     return FrameSource(models, schools, values, warnings, tasks, targets, programs,
-                       VersionInfo("v3（导入批次 #7，2025-02-28 18:00）", "abcdef0123456789", 12))
+                       VersionInfo("第 3 版（导入批次 #7，2025-02-28 18:00）", "abcdef0123456789", 12),
+                       narratives_frame=NARRATIVES)

@@ -51,7 +51,7 @@ def test_reviews_are_saved_changed_and_shown_beside_other_experts(ctx, small_url
     theirs = ReviewModel(context(small_url, expert))
     assert [s["school_id"] for s in theirs.schools] == [school]
     assert [r["reviewer"] for r in theirs.other_reviews(item)] == [ctx.user.name]
-    theirs.save_review(item, 70, "不同意见", "abnormal")
+    theirs.save_review(item, 70, "不同意见：证据不足", "abnormal")
     m.load_reviews()
     assert [(r["reviewer"], r["score"]) for r in m.other_reviews(item)] == [("zhang", 70)]
     assert m.my_review(item)["score"] == 85
@@ -69,6 +69,46 @@ def test_the_view_saves_from_its_form_and_escapes(ctx):  # noqa: F811
     item.score.value = "九十"
     item._save()
     assert view.model.notice_kind == "error" and view.model.my_review(item.item)["score"] == 90
-    view.bridge.box.value = f"{view.model.schools[-1]['school_id']}#1"
+    view.bridge.box.value = f"school:{view.model.schools[-1]['school_id']}#1"
     assert view.model.school == view.model.schools[-1]["school_id"]
-    assert "<script>" not in view.list.value
+    assert "<script>" not in view.list.value and "za-scroll" not in view.list.value  # no inner scroll box
+
+
+def test_an_empty_review_is_refused_per_the_rubric(ctx):  # noqa: F811
+    view = ReviewView(ReviewModel(ctx))
+    m = view.model
+    item = next(i for i in view.items.values() if i.box.layout.display != "none")
+    item.score.value, item.comment.value, item.conclusion.value = "", "", None
+    item._save()
+    assert m.my_review(item.item) is None and m.notice_kind == "error"
+    assert {f for it, f, _ in m.field_errors if it == item.item} == {"score", "conclusion", "comment"}
+    assert "请给出 0–100 的评分" in item.errors.value and "复核结论" in item.errors.value
+    assert "有效" in view.rubric.value and "比率法" in view.rubric.value
+
+
+def test_indicators_open_from_the_review_and_the_school_is_concluded(ctx):  # noqa: F811
+    view = ReviewView(ReviewModel(ctx))
+    m = view.model
+    cell = next(c for i in m.board.items for c in i.cells)
+    view.bridge.box.value = f"{cell.indicator_id}#2"  # a click on an indicator of the evidence
+    assert view.detail_box.layout.display == "" and cell.name_zh in view.detail.value
+    view.overall_score.value, view.overall_conclusion.value = "80", "effective"
+    view.overall_comment.value = "整体措施有效，建议继续提高双师比例。"
+    view._submit()
+    assert m.submitted() is None and "尚未完成复核" in view.overall_errors.value  # items first
+    for form in view.items.values():
+        if form.box.layout.display != "none":
+            form.score.value, form.conclusion.value, form.comment.value = "85", "effective", "证据充分，措施可行。"
+            form._save()
+    view._submit()
+    assert not m.missing_items(), (m.missing_items(), m.notice)
+    assert m.submitted()["score"] == 80 and m.notice_kind == "ok" and "已提交" in view.overall_head.value
+    view._export()
+    assert 'download="专家复核_' in view.download.value
+
+
+def test_the_review_shows_the_schools_own_text(ctx):  # noqa: F811
+    m = ReviewModel(ctx)
+    ctx.access.save_narrative(m.school, m.year, "work", "学校成立诊改办公室，按 8字形螺旋运行。")
+    view = ReviewView(ReviewModel(ctx))
+    assert "学校成立诊改办公室" in view.texts.value and "诊改工作开展情况" in view.texts.value

@@ -135,12 +135,133 @@ def test_the_view_follows_the_model_and_the_clicks(ctx):  # noqa: F811
     assert m.school == m.schools[1][1] and m.board.school_id == m.schools[1][1]
     ind = m.board.items[0].cells[0].indicator_id
     view.bridge.box.value = f"{ind}#123"  # what a click on the indicator's name sends
-    assert m.indicator == ind and view.tabs.selected_index == 1 and ind in view.detail.value
+    name = m.board.cell(ind).name_zh
+    assert m.indicator == ind and view.tabs.selected_index == 1 and name in view.detail.value
+    assert f">{ind}<" not in view.detail.value  # the name, never the raw id
     view.shell.lang.value = "en"
     assert "Diagnosis board" in view.tabs.titles
-    view.fields["problem"].value = "<script>alert(1)</script>"
-    view._save()
-    assert "&lt;script&gt;" in view.task_list.value and "<script>" not in view.task_list.value
+    view.measures.fields["problem"].value = "<script>alert(1)</script>"
+    view.measures._save()
+    assert "&lt;script&gt;" in view.measures.list.value and "<script>" not in view.measures.list.value
+
+
+def test_red_and_yellow_first_search_and_one_item(ctx):  # noqa: F811
+    view = SelfDiagnosisView(SelfDiagnosisModel(ctx))
+    m = view.model
+    school = next(s for _, s in m.schools if (m.choose(school=s) or any(i.status == "green" for i in m.board.items)
+                                               and any(i.status in ("red", "yellow") for i in m.board.items)))
+    assert m.school == school
+    view.only.value = True
+    assert {i.status for i in m.visible_items()} <= {"red", "yellow"}
+    shown = {i.item for i in m.visible_items()}
+    assert all(f'data-item="{i.item}"' in view.board.value for i in m.board.items if i.item in shown)
+    assert not any(f'data-item="{i.item}"' in view.board.value for i in m.board.items if i.item not in shown)
+    view.only.value = False
+    first = m.board.items[0]
+    view.bridge.box.value = f"item:{first.item}#7"  # a click on the item's card
+    assert m.focus == first.item and [i.item for i in m.visible_items()] == [first.item]
+    view.all_items.click()
+    assert m.focus == ""
+    cell = first.cells[0]
+    view.query.value = cell.name_zh[:4]
+    assert cell.name_zh in view.board.value
+    view.query.value = "没有这个指标"
+    assert "没有符合条件" in view.board.value
+
+
+def test_a_warning_of_two_items_is_listed_once_on_the_board(ctx):  # noqa: F811
+    from diagnostics.app.selfdiag.render import board_html
+
+    m = SelfDiagnosisModel(ctx)
+    for _, school in m.schools:
+        m.choose(school=school)
+        twice = [w for w in m.board.warnings if len(w["items"]) > 1 and w["indicator_id"]]
+        if twice:
+            break
+    assert twice, "the sample has an indicator of two items with a warning"
+    html = board_html(m.board, "zh", lambda k, t: t)
+    message = twice[0]["message_zh"]
+    from diagnostics.reports.wording import public_message
+
+    assert html.count(f"{public_message(message)}</summary>") == 1 and "已在“" in html
+
+
+def test_target_rows_say_whether_the_target_was_met(ctx):  # noqa: F811
+    from diagnostics.app.selfdiag.render import board_html
+
+    m = SelfDiagnosisModel(ctx)
+    cells = [c for i in m.board.items for c in i.cells if c.target is not None]
+    assert cells and {c.target_state for c in cells} <= {"达成", "未达成", "无数值"}
+    html = board_html(m.board, "zh", lambda k, t: t)
+    assert "目标达成" in html and "无适用标准" not in html
+
+
+def test_detail_has_the_formula_the_fraction_and_the_records(ctx):  # noqa: F811
+    m = SelfDiagnosisModel(ctx)
+    m.indicator = "intern_assessment_rate"
+    school = next(s for _, s in m.schools if (m.choose(school=s) or m.board.cell("intern_assessment_rate")))
+    cell = m.board.cell("intern_assessment_rate")
+    assert school and cell.numerator is not None and cell.denominator is not None
+    what, frame = m.records()
+    assert what and len(frame) == int(cell.denominator)
+    assert int((frame["_value"] == 0).sum()) == int(cell.denominator - cell.numerator)  # the interns not assessed
+    assert list(frame["_value"]) == sorted(frame["_value"])  # not assessed first
+    from diagnostics.app.selfdiag.detail import detail_html
+
+    html = detail_html(m.detail(), "zh", m.data.models.indicators["intern_assessment_rate"], (what, frame))
+    assert f"{cell.numerator:,.0f}</span> / <span class=\"za-den\">{cell.denominator:,.0f}" in html
+    assert "实习考核评价" in html and "计入" in html and "id_hash" not in html
+
+
+def test_a_dropped_measure_needs_a_reason_shown_at_its_field(ctx):  # noqa: F811
+    view = SelfDiagnosisView(SelfDiagnosisModel(ctx))
+    form, m = view.measures, view.model
+    form.fields["problem"].value = "课程资源不足"
+    form.fields["status"].value = "dropped"
+    assert form.rows["drop_reason"].layout.display == ""  # the reason is a visible field
+    form.fields["deadline"].value = "06/30/2025"
+    form._save()
+    assert dict(m.field_errors).keys() == {"drop_reason", "deadline"}
+    assert "放弃原因" in form.errors["drop_reason"].value and "YYYY-MM-DD" in form.errors["deadline"].value
+    form.fields["drop_reason"].value = "并入专业群建设项目"
+    form.fields["deadline"].value = "2025-06-30"
+    form.fields["target_value"].value = "85"
+    form.fields["evidence"].value = "专业群建设方案.pdf"
+    form._save()
+    assert not m.field_errors and m.tasks[-1]["drop_reason"] == "并入专业群建设项目"
+    assert m.tasks[-1]["target_value"] == 85.0 and str(m.tasks[-1]["deadline"])[:10] == "2025-06-30"
+    assert form.fields["problem"].value == ""  # a saved measure clears the form
+    form.editing.value = int(m.tasks[-1]["id"])
+    assert form.fields["deadline"].value == "2025-06-30"
+    form.delete.click()  # withdrawn, never deleted: 已放弃 with its reason, and the audit log keeps who and when
+    assert m.tasks[-1]["status"] == "dropped" and m.tasks[-1]["drop_reason"] == "录入有误，已撤销"
+
+
+def test_targets_and_report_text_are_written_in_the_app(ctx):  # noqa: F811
+    view = SelfDiagnosisView(SelfDiagnosisModel(ctx))
+    m = view.model
+    view.tabs.selected_index = 3
+    row = m.target_rows()[0]
+    view.targets.indicator.value = row["indicator_id"]
+    view.targets.value.value = "abc"
+    view.targets._save()
+    assert m.notice_kind == "error"
+    view.targets.value.value = "77"
+    view.targets._save()
+    assert m.board.cell(row["indicator_id"]).target == 77.0 and m.board.cell(row["indicator_id"]).target_state
+    view.tabs.selected_index = 4
+    view.writing.texts["features"].value = "本校以校企共建产业学院为特色。"
+    view.writing.saves["features"].click()
+    assert ctx.access.narratives(m.school, m.year).set_index("section").loc["features", "text"] == \
+        "本校以校企共建产业学院为特色。"
+    other = SelfDiagnosisView(SelfDiagnosisModel(ctx))  # another person, same school-year
+    other.tabs.selected_index = 4
+    view.writing.texts["features"].value = "改写后的特色"
+    view.writing.saves["features"].click()
+    other.writing.texts["features"].value = "另一人的改写"
+    other.writing.saves["features"].click()
+    assert other.model.notice_kind == "error" and "已先保存" in other.model.notice
+    assert other.writing.texts["features"].value == "另一人的改写"  # kept, not lost
 
 
 @pytest.mark.parametrize("layer", ["school", "program"])

@@ -57,6 +57,10 @@ def test_landing_page_states_user_and_links_dashboards(ctx):  # noqa: F811
     model = LandingModel(ctx)
     html = landing_html(model)
     assert all(d.notebook in html for d in DASHBOARDS) and ctx.user.name in html
+    assert "sqlite" not in html and "zhengai.db" not in html and ctx.url not in html  # no database URL
+    figures = dict(model.figures)
+    assert figures["fig_schools"] == len(ctx.access.schools()) and "fig_red" in figures
+    assert "8字形质量改进螺旋" in html and "目标链" in html and "质控点" in html
     model.lang = "en"
     assert "Open" in landing_html(model)
 
@@ -65,7 +69,14 @@ def test_jobs_report_failures_as_text():
     job = Job()
     job.start(lambda report: 1 / 0)
     job.wait(10)
-    assert job.state == "failed" and "ZeroDivisionError" in job.error and "Traceback" not in job.error
+    assert job.state == "failed" and job.error == "division by zero" and "Traceback" not in job.error
+    from diagnostics.app.jobs import explain
+    from diagnostics.workflow.errors import InvalidChange
+
+    assert explain(FileNotFoundError(2, "No such file", "/tmp/x.xlsx")) == "文件无法读取或写入：/tmp/x.xlsx，请检查文件后重试"
+    assert "OSError" not in explain(OSError("disk")) and "（" not in explain(ValueError("坏 / bad"))
+    assert explain(InvalidChange("必须填写问题描述", "a task needs a problem"), "zh") == "必须填写问题描述"
+    assert explain(InvalidChange("必须填写问题描述", "a task needs a problem"), "en") == "a task needs a problem"
 
 
 def test_markup_escapes_data_and_clicks_carry_no_data():
@@ -86,6 +97,7 @@ def test_serve_is_registered_with_preheating_on_localhost():
     assert args.port == DEFAULT_PORT and args.pool_size == 1
     argv = voila_argv(8899, args.notebooks, 1)
     assert "--Voila.ip=127.0.0.1" in argv and "--preheat_kernel=True" in argv and "--pool_size=1" in argv
+    assert "--template=zhengai" in argv  # the page template with no CDN request and Chinese loading text
     assert any(a.startswith("--VoilaExecutor.iopub_timeout=") for a in argv)
     assert "--port=8899" in argv and not any("preheat" in a for a in voila_argv(8899, args.notebooks, 0))
     assert make_app_class().__name__ == "ZhengaiVoila"

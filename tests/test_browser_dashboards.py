@@ -5,11 +5,12 @@ screenshot to ``tests/artifacts/``.  The store is the committed sample province,
 from __future__ import annotations
 
 import math
+import re
 import time
 
 import pytest
 from app_world import store_once
-from browser_server import launch_chromium, open_dashboard, page_problems, screenshot
+from browser_server import ARTIFACTS, launch_chromium, open_dashboard, page_problems, screenshot
 from playwright.sync_api import sync_playwright
 
 from diagnostics.app.served import Served, ServerError
@@ -105,7 +106,7 @@ def test_self_diagnosis(served, page):
     page.select_option(".za-school select", label=other)
     other_id = other.rsplit("（", 1)[1].rstrip("）")
     wait_values(page, ".za-board", by_indicator(computed(served, other_id, year)))
-    page.select_option(".za-year select", label=f"{year - 2}–{year - 1}")
+    page.select_option(".za-year select", label=f"{year - 2}–{year - 1} 学年")
     wait_values(page, ".za-board", by_indicator(computed(served, other_id, year - 2)))
     # click an indicator: its detail, with its charts
     page.locator(".za-board a.za-link").first.click()
@@ -114,7 +115,7 @@ def test_self_diagnosis(served, page):
     screenshot(page, "self_diagnosis_detail")
     # write an improvement measure for the first school, then reload
     page.select_option(".za-school select", label=school)
-    page.select_option(".za-year select", label=f"{year}–{year + 1}")
+    page.select_option(".za-year select", label=f"{year}–{year + 1} 学年")
     wait_values(page, ".za-board", by_indicator(computed(served, sid, year)))
     tab(page, "改进措施")
     text = f"浏览器测试措施 {time.time():.0f}"
@@ -156,6 +157,10 @@ def test_expert_review(served, page):
     wait_values(page, ".za-review-item", by_indicator(computed(served, sid, year)))
     comment = f"证据充分，措施可行 {time.time():.0f}"
     item = page.locator(".za-review-item").first
+    item.locator(".za-save-review").click()  # an empty review is refused, next to the form
+    page.wait_for_selector(".za-review-item .za-field-error", timeout=30_000)
+    item.locator(".za-review-form input[type=text]").fill("85")
+    item.locator(".za-review-form select").select_option(label="有效")
     item.locator("textarea").fill(comment)
     item.locator(".za-save-review").click()
     page.wait_for_selector(".za-msg.ok", timeout=30_000)
@@ -277,6 +282,116 @@ def test_english_toggle(served, page, name, ready):
     page.wait_for_timeout(1000)
     assert page_problems(page) == []
     screenshot(page, f"{name}_en")
+
+
+# ---- every dashboard at three widths: fits, stays on this machine, says what it is, speaks Chinese -------------
+WIDTHS = ((1440, 900), (1280, 720), (390, 844))
+PAGES = (("index", ".za-tiles"), ("self_diagnosis", ".za-board .za-v"), ("review", ".za-review-item .za-v"),
+         ("province", ".za-province .za-v"), ("data_import", ".za-validate"), ("explorer", ".za-indicators select"))
+FORBIDDEN = re.compile(r"\b(Executing|median|yellow|red|key|error|None|nan|Traceback)\b", re.IGNORECASE)
+OVERFLOW = """() => [document.documentElement.scrollWidth - window.innerWidth,
+                     document.body.scrollWidth - window.innerWidth]"""
+
+
+def local_only(url: str) -> bool:
+    return url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:"))
+
+
+def all_tab_texts(page) -> str:
+    """The visible text of the page with each of its tabs open in turn."""
+    texts = [page.inner_text("body")]
+    tabs = page.locator(".lm-TabBar-tab, .p-TabBar-tab")
+    for n in range(tabs.count()):
+        tabs.nth(n).click()
+        page.wait_for_timeout(1500)
+        texts.append(page.inner_text("body"))
+    if tabs.count():
+        tabs.nth(0).click()
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("name, ready", PAGES)
+def test_every_dashboard_fits_stays_local_and_speaks_chinese(served, browser, name, ready):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    try:
+        open_dashboard(page, served.url(name), ready)
+        page.wait_for_timeout(1500)
+        title = page.title()
+        assert title and not title.endswith(".ipynb") and title != name and re.search(r"[\u4e00-\u9fff]", title), title
+        text = all_tab_texts(page)
+        found = sorted({m.group(0) for m in FORBIDDEN.finditer(text)})
+        assert not found, f"{name}: {found} in the Chinese page"
+        for width, height in WIDTHS:
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(1200)
+            over = page.evaluate(OVERFLOW)
+            assert max(over) <= 1, f"{name} at {width} px: the page is {over} px wider than the window"
+            page.screenshot(path=str(ARTIFACTS / f"layout_{name}_{width}.png"), full_page=False)
+        assert page_problems(page) == []
+        outside = [u for u in requests if not local_only(u)]
+        assert not outside, f"{name} asked outside this machine: {outside[:5]}"
+    finally:
+        context.close()
+
+
+def test_the_province_table_fits_a_laptop(served, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        open_dashboard(page, served.url("province"), ".za-province .za-v")
+        page.wait_for_timeout(1000)
+        rows = page.eval_on_selector_all(".za-province tbody tr", """els => els.filter(e => {
+            const r = e.getBoundingClientRect(); return r.height > 0 && r.bottom <= window.innerHeight; }).length""")
+        assert rows >= 10, f"only {rows} schools visible at 1280×720"
+        heights = page.eval_on_selector_all(".za-province tbody tr td:first-child",
+                                            "els => els.map(e => e.getBoundingClientRect().height)")
+        assert max(heights) < 40  # a school's name on one line, not two characters a line
+        sticky = page.eval_on_selector(".za-province td:first-child", "e => getComputedStyle(e).position")
+        assert sticky == "sticky"
+        page.screenshot(path=str(ARTIFACTS / "province_1280x720.png"))
+    finally:
+        context.close()
+
+
+def test_a_narrative_written_in_the_app_is_in_the_pdf_and_charts_are_legible(served, page, tmp_path):
+    open_dashboard(page, served.url("self_diagnosis"), ".za-board .za-v")
+    page.locator(".za-board a.za-link").first.click()
+    page.wait_for_selector(".za-detail svg text", timeout=30_000)
+    sizes = page.eval_on_selector_all(".za-detail svg text", """els => els.map(e => {
+        const svg = e.ownerSVGElement, box = svg.viewBox.baseVal;
+        const scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
+        return parseFloat(getComputedStyle(e).fontSize) * scale; })""")
+    assert sizes and min(sizes) >= 11.9, f"chart text of {min(sizes):.1f} px"
+    tab(page, "报告撰写")
+    text = f"本校坚持需求导向、自我保证，{time.time():.0f}。"
+    page.fill(".za-narrative-work textarea", text)
+    page.click(".za-save-narrative-work")
+    page.wait_for_selector(".za-msg.ok", timeout=30_000)
+    tab(page, "自我诊断报告")
+    page.select_option(".za-toolbar select >> nth=-1", label="PDF 文档")
+    page.click(".za-make-report")
+    link = page.wait_for_selector("a.za-download", timeout=240_000)
+    with page.expect_download() as got:
+        link.click()
+    pdf = tmp_path / "report.pdf"
+    got.value.save_as(pdf)
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [re.sub(r"\s+", "", p) for p in out.split("\f") if p.strip()]
+    flat = "".join(pages)
+    assert re.sub(r"\s+", "", text) in flat
+    for heading in ("学校概况", "诊改工作开展情况", "目标链与标准链（质控点建设）", "问题与原因", "改进措施与成效", "特色与创新",
+                    "下一步计划"):
+        assert heading in flat, heading
+    for banned in ("待核实", "WHO", "数据版本v", "请在"):
+        assert banned not in flat, banned
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", pages[0]) and "版本" not in pages[0] and "批次" not in pages[0]
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "4", str(pdf), str(ARTIFACTS / "report_page")],
+                   check=True)
 
 
 def test_one_verdict_in_the_dashboard_the_report_files_and_status(served, page, tmp_path, capsys):

@@ -28,8 +28,16 @@ def test_formatting():
 def test_header_and_provenance(report):
     assert report.school.name == "江州职业技术学院"
     assert report.academic_year == "2024–2025 学年"
-    assert report.provenance.footer == ("数据版本 v3（导入批次 #7，2025-02-28 18:00） · 指标模型 abcdef01 · "
+    assert report.provenance.footer == ("状态数据 第 3 版（导入批次 #7，2025-02-28 18:00） · 指标模型 abcdef01 · "
                                         "计算批次 #12 · 生成于 2025-03-01 09:30")
+    assert report.provenance.date_text == "2025 年 3 月 1 日"  # the cover's 报送日期
+
+
+def test_the_schools_own_text_per_section(report):
+    assert report.narrative("overview").paragraphs == ["本校是省属公办高职院校。", "现有专业 3 个。"]
+    assert report.narrative("features").text == "以工学结合为特色。"  # this year's, not last year's
+    assert report.narrative("plans").paragraphs == []
+    assert list(report.narratives) == ["overview", "work", "chains", "problems", "measures", "features", "plans"]
 
 
 def test_lights_are_per_item_and_never_colour_alone(report):
@@ -82,7 +90,7 @@ def test_sections_follow_the_spiral(report):
     sections = {s.item: s for s in report.sections}
     assert [s.item for s in report.sections][:3] == ["专业设置与条件", "教师队伍建设", "课程体系改革"]
     teachers = sections["教师队伍建设"]
-    assert teachers.title == "二、教师队伍建设"
+    assert teachers.title == "（二）教师队伍建设"
     assert [t.measure for t in teachers.tasks] == ["引进专任教师 40 人"]
     assert teachers.tasks[0].deadline == "2025-06-30" and teachers.tasks[0].status == "计划"
     notes = sections["专业设置与条件"].programs
@@ -100,6 +108,20 @@ def test_last_years_measures_judged_like_the_recheck(report):
     assert outcome.verdict == "达标"  # 92.5 ≥ the task's target 92 (workflow.recheck.verdict)
 
 
+def test_a_secondary_school_gets_the_secondary_quality_report():
+    from report_world import frames
+
+    schools, values, warnings, tasks, targets, programs = frames()
+    values = values.assign(school_id=values["school_id"].replace({"S1": "S4", "S4": "S1"}))
+    src = source()
+    src.values = values
+    report = gather_school(src, "S4", 2024, generated_at=GENERATED)
+    assert report.quality_title == "中职学校质量年度报告数据表"
+    titles = [t.title for t in report.quality_tables]
+    assert titles[0] == "办学基本情况" and "学生发展" in titles and "人才培养质量计分卡" not in titles
+    assert "高职" not in " ".join(t.note for t in report.quality_tables)
+
+
 def test_quality_tables_say_missing_not_zero(report):
     tables = {t.title: t for t in report.quality_tables}
     assert list(tables) == ["人才培养质量计分卡", "教学资源表", "服务贡献表", "落实政策表", "国际影响表", "学生反馈表"]
@@ -115,11 +137,34 @@ def test_quality_tables_say_missing_not_zero(report):
     assert resources["开设课程数"].indicator_id == "course_count" and list(resources)[-1] != "生师比"
 
 
-def test_outline_numbers_chapters(report):
-    titles = [h.title for h in report.outline()]
-    assert titles[0] == "摘要" and titles[1] == "一、专业设置与条件"
-    assert "八、数据质量" in titles and "九、质量年度报告数据表" in titles
-    assert titles[-1] == "附录一 指标说明与数据来源"
+def test_outline_is_the_filed_report(report):
+    heads = report.outline()
+    top = [h.title for h in heads if h.level == 1]
+    assert top == ["一、学校概况", "二、诊改工作开展情况", "三、目标链与标准链（质控点建设）", "四、问题与原因",
+                   "五、改进措施与成效", "六、特色与创新", "七、下一步计划", "附录一　高职院校质量年度报告数据表",
+                   "附录二　预警明细", "附录三　指标说明与数据来源"]
+    items = [h.title for h in heads if h.level == 2]
+    assert items[0] == "（一）专业设置与条件" and items[-1] == "（八）数据质量"
+    assert len({h.anchor for h in heads}) == len(heads)
+
+
+def test_targets_say_whether_they_were_met_and_points_are_listed_once(report):
+    employment = report.indicator("employment_rate")
+    assert employment.target_state == "未达成" and employment.is_control_point
+    assert report.indicator("enrolment_total").target_state in ("", "达成", "未达成")
+    groups = report.chain_groups()
+    listed = [r.indicator_id for _item, rows, _again in groups for r in rows]
+    assert len(listed) == len(set(listed)) == report.control_points
+    ratio = next((item, again) for item, rows, again in groups if any("生师比（见" in a for a in again))
+    assert ratio[0] == "基本办学条件"  # 生师比 belongs to 教师队伍建设 first, then to 基本办学条件
+
+
+def test_appendix_lists_every_warning_once(report):
+    problems = report.appendix_problems
+    assert len(problems) == 6  # the six warnings of the school-year, each once
+    assert len({(p.where, p.message) for p in problems}) == len(problems)
+    card = next(p for p in problems if p.message.startswith("基本办学条件黄牌"))
+    assert card.item == "基本办学条件"
 
 
 def test_unknown_school_and_year_are_clear_errors():

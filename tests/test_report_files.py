@@ -29,6 +29,10 @@ from diagnostics.warnings import run_warnings
 
 pytestmark = pytest.mark.browser
 YEAR = 2024
+NARRATIVE = {"overview": "本校坚持立德树人，面向区域产业办学。", "work": "学校成立诊改工作领导小组，按 8字形质量改进螺旋运行。",
+             "features": "校企共建产业学院，订单培养覆盖六个专业。", "plans": "下一学年重点提高双师素质教师比例。"}
+HEADINGS = ("一、学校概况", "二、诊改工作开展情况", "三、目标链与标准链（质控点建设）", "四、问题与原因", "五、改进措施与成效",
+            "六、特色与创新", "七、下一步计划")
 NAMED = ["student_teacher_ratio", "dual_qualified_share", "equipment_value_per_student", "books_per_student",
          "employment_rate"]
 
@@ -65,6 +69,8 @@ def province(tmp_path_factory):
                        baseline_value=80.0)
     access.create_task(evil, YEAR, "生师比偏高", indicator_id="student_teacher_ratio", cause="专任教师不足",
                        measure="=cmd|' /C calc'!A0 引进专任教师", owner="人事处", deadline="2025-06-30")
+    for section, text in NARRATIVE.items():  # what the school wrote on the self-diagnosis dashboard
+        access.save_narrative(evil, YEAR, section, text)
     out = root / "out"
     code, text = cli("--db", url, "report", "--school", evil, "--year", YEAR, "--format", "html,pdf,docx,xlsx",
                      "--out", out)
@@ -111,10 +117,33 @@ def test_pdf_has_the_name_and_the_values_of_zhengai_values(province):
         assert any(expected == r[r.index(next(t for t in r if name in t)) + 1] for r in rows if len(r) > 2), \
             (ind, expected, rows)
     pages = text.split("\f")
-    assert "第 1 页 / 共" in pages[0] and "数据版本 v1" in pages[0]
-    toc = re.search(r"一、专业设置与条件\s+(\d+)\s*$", pages[1], re.MULTILINE)
+    toc = re.search(r"（一）专业设置与条件\s+(\d+)\s*$", pages[1], re.MULTILINE)
     assert toc, pages[1][:300]
-    assert "一、专业设置与条件" in pages[int(toc.group(1)) - 1]
+    assert "（一）专业设置与条件" in pages[int(toc.group(1)) - 1]
+    assert "第 2 页 / 共" in pages[1]
+
+
+def test_pdf_is_a_report_a_school_can_file(province):
+    """Page 1 a cover (name, year, date, seal block; no version or batch), the sections with the school's own
+    text, no developer text, no near-empty page."""
+    text = _pdftext(_file(province, province["evil"], ".pdf"))
+    pages = [re.sub(r"\s+", "", p) for p in text.split("\f") if p.strip()]
+    cover = pages[0]
+    assert EVIL_NAME in cover and "2024–2025学年" in cover and re.search(r"\d{4}年\d{1,2}月\d{1,2}日", cover)
+    assert "报送单位" in cover and "学校（盖章）" in cover and "法定代表人（签字）" in cover and "日期" in cover
+    for banned in ("版本", "批次", "第1页"):
+        assert banned not in cover, banned
+    flat = "".join(pages)
+    for heading in HEADINGS:
+        assert flat.count(heading) >= 2, heading  # in the contents and as a heading
+    for written in NARRATIVE.values():
+        assert re.sub(r"\s+", "", written) in flat, written
+    for banned in ("待核实", "WHO", "数据版本v", "请在", "DHIS2", "domain.md", "—无适用标准"):
+        assert banned not in flat, banned
+    body = flat[:flat.rindex("附录三")]
+    assert "导入批次" not in body and "计算批次" not in body  # provenance only in the closing appendix
+    short = [n for n, p in enumerate(pages[2:-1], 3) if len(p) < 400]
+    assert not short, f"near-empty pages {short}"
 
 
 def test_pdf_embeds_a_named_cjk_font_and_renders(province, tmp_path):
@@ -131,18 +160,21 @@ def test_pdf_embeds_a_named_cjk_font_and_renders(province, tmp_path):
 def test_docx_has_headings_tables_and_values(province):
     doc = Document(str(_file(province, province["evil"], ".docx")))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    assert headings[0] == "摘要"
-    for title in ("一、专业设置与条件", "二、教师队伍建设", "九、质量年度报告数据表"):
+    assert headings[0] == "一、学校概况"
+    for title in (*HEADINGS, "（一）专业设置与条件", "（二）教师队伍建设", "附录一　高职院校质量年度报告数据表"):
         assert any(h.startswith(title) for h in headings), title
-    for step in ("（一）目标与标准", "（二）现状", "（三）诊断", "（四）改进措施", "（五）上年度改进成效"):
-        assert step in headings
+    entries = [p.text.split("\t") for p in doc.paragraphs if p.style.name.startswith("toc ")]
+    assert [e[0] for e in entries][:4] == list(HEADINGS[:4])
+    assert all(len(e) == 2 and e[1].isdigit() for e in entries)  # every entry has its page, before any update
+    texts = {p.text for p in doc.paragraphs}
+    assert NARRATIVE["features"] in texts
     assert len(doc.tables) > 20 and len(doc.inline_shapes) >= 5  # tables and trend charts
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
     values = _values(province, province["evil"])
     for ind in NAMED:
         assert format_value(values[ind], province["models"].indicators[ind].unit) in cells, ind
     assert "=cmd|' /C calc'!A0 引进专任教师" in cells and "开设就业指导课程" in cells
-    assert doc.paragraphs[1].text == EVIL_NAME
+    assert any(p.text == EVIL_NAME for p in doc.paragraphs[:6])
 
 
 def test_xlsx_holds_the_numbers_and_formula_names_stay_text(province):
@@ -166,7 +198,7 @@ def test_xlsx_holds_the_numbers_and_formula_names_stay_text(province):
 def test_html_is_inert(province):
     html = _file(province, province["evil"], ".html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "上年度改进成效" in html and "开设就业指导课程" in html
+    assert "上一学年改进措施的成效" in html and "开设就业指导课程" in html
 
 
 def test_province_report(province):

@@ -52,7 +52,7 @@ def test_values_older_than_the_data_are_flagged(computed, tmp_path):
     assert import_path(engine, write_tiny(tmp_path / "again", tables={"facilities": changed})).ok
     report = gather_school(StoreSource(engine, local_user(), models), "S1", 2024)
     assert report.provenance.stale
-    assert any("不是按最新导入的数据计算的" in note for note in report.notes)
+    assert any("不是最新导入的状态数据" in note for note in report.notes)  # said in the closing appendix
 
 
 def test_province_report_counts_every_school(computed):

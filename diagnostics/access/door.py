@@ -8,12 +8,14 @@ from sqlalchemy import Engine
 from .admin import AdminMixin
 from .data import ValuesSource, make_values_source
 from .follow_ups import FollowUpsMixin
+from .narratives import NarrativesMixin
+from .records import RecordsMixin
 from .reviews import ReviewsMixin
 from .roles import User
 from .tasks import TasksMixin
 
 
-class Access(TasksMixin, ReviewsMixin, FollowUpsMixin, AdminMixin):
+class Access(TasksMixin, ReviewsMixin, FollowUpsMixin, NarrativesMixin, RecordsMixin, AdminMixin):
     """Every read and write of the apps, scoped to ``user``, audited and locked.
 
     ``values``: where indicator values come from (default: the indicator

@@ -53,10 +53,10 @@ class AppModel(HasTraits):
             yield
         except (BilingualError, ValueError, LookupError, PermissionError) as exc:  # the user's to fix: no traceback in the log
             log.info("action refused: %s", exc)
-            self.tell(explain(exc), "error")
+            self.tell(explain(exc, self.lang), "error")
         except Exception as exc:
             log.exception("action failed")
-            self.tell(explain(exc), "error")
+            self.tell(explain(exc, self.lang), "error")
         else:
             if done:
                 self.tell(done, "ok")

@@ -50,10 +50,22 @@ class Cell:
     n: float | None = None
     trend: tuple[tuple[int, float | None], ...] = ()
     severity: str = ""
+    numerator: float | None = None
+    denominator: float | None = None
 
     @property
     def text(self) -> str:
         return format_value(self.value, self.unit)
+
+    @property
+    def target_state(self) -> str:
+        """达成 / 未达成 against the target, 无数值 without a value, '' without a target."""
+        if self.target is None:
+            return ""
+        if self.value is None:
+            return "无数值"
+        met = self.value <= self.target if self.direction == "lower_is_better" else self.value >= self.target
+        return "达成" if met else "未达成"
 
     def fmt(self, value: float | None) -> str:
         return format_value(value, self.unit)
@@ -121,7 +133,8 @@ def _cells(data: ProvinceData, series: pd.DataFrame, year: int, worst: dict[str,
                            str(r.get("level") or ""), num(r.get("qualified")), num(r.get("restriction")), source,
                            num(r.get("target")), str(r.get("target_source") or ""), num(r.get("peer_median")),
                            num(r.get("peer_q1")), num(r.get("peer_q3")), num(r.get("percentile")), num(r.get("n")),
-                           tuple(trends.get(ind.id, ())), worst.get(ind.id, ""))
+                           tuple(trends.get(ind.id, ())), worst.get(ind.id, ""), num(r.get("numerator")),
+                           num(r.get("denominator")))
     return out
 
 

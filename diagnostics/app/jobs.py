@@ -27,12 +27,20 @@ Report = Callable[[float, str], None]
 IDLE, RUNNING, DONE, FAILED = "idle", "running", "done", "failed"
 
 
-def explain(exc: BaseException) -> str:
-    """A message for the user: bilingual errors as they are, others with their type (no traceback)."""
+def explain(exc: BaseException, lang: str = "zh") -> str:
+    """A message for the user in ``lang``: a bilingual error's own words, a file that cannot be read or
+    written said so; never a traceback or an exception's class name."""
     if isinstance(exc, BilingualError):
-        return str(exc)
-    text = str(exc).strip() or type(exc).__name__
-    return f"{text}（{type(exc).__name__}）"
+        return exc.en if lang == "en" else exc.zh
+    if isinstance(exc, OSError):
+        where = f"：{exc.filename}" if getattr(exc, "filename", None) else ""
+        return (f"file could not be read or written{where}" if lang == "en"
+                else f"文件无法读取或写入{where}，请检查文件后重试")
+    text = str(exc).strip()
+    if " / " in text:  # "中文 / English" from the rules of the platform
+        zh, _, en = text.partition(" / ")
+        return en if lang == "en" else zh
+    return text or ("the action failed" if lang == "en" else "操作未能完成，请重试")
 
 
 class Job(HasTraits):

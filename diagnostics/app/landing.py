@@ -1,4 +1,5 @@
-"""The landing page (``notebooks/index.ipynb``): the platform, who is working on which data, and the dashboards."""
+"""The landing page (``notebooks/index.ipynb``): the platform, its key figures, how the dashboards follow the
+8字形质量改进螺旋, and the dashboards."""
 
 from __future__ import annotations
 
@@ -22,19 +23,38 @@ class LandingModel(HasTraits):
         super().__init__()
         self.dashboards, self.failures = dashboards()
         self.facts: dict[str, str] = {}
+        self.figures: list[tuple[str, int]] = []
         self.problem = ""
         try:
             from .context import get_context
 
             ctx = ctx or get_context()
             schools = ctx.access.schools()
-            self.facts = {"user": f"{ctx.user.name}（{ctx.user.role.value}）",
-                          "database": ctx.engine.url.render_as_string(hide_password=True),
-                          "schools_n": str(len(schools))}
+            self.facts = {"user": f"{ctx.user.name}（{ctx.user.role.value}）"}
+            self.figures = key_figures(ctx, schools)
         except Exception as exc:  # the page still links the dashboards and says what is wrong
             from .jobs import explain
 
             self.problem = explain(exc)
+
+
+def key_figures(ctx: object, schools: object) -> list[tuple[str, int]]:
+    """(i18n key, count) of what the user's scope holds: schools, the latest year's reported schools, red
+    and yellow lights of the verdict, cards, open measures."""
+    from ..warnings.verdict import load_verdict
+
+    access = ctx.access  # type: ignore[attr-defined]
+    reported = access.reported_school_years()
+    if reported.empty:
+        return [("fig_schools", len(schools))]  # type: ignore[arg-type]
+    year = int(reported["year"].max())
+    verdict = load_verdict(ctx.engine, ctx.models, year=year, schools=schools)  # type: ignore[attr-defined]
+    lights = verdict.schools
+    tasks = access.tasks(year=year)
+    open_tasks = int(tasks["status"].isin(["planned", "in_progress"]).sum()) if len(tasks) else 0
+    return [("fig_schools", len(schools)), ("fig_reported", int((reported["year"] == year).sum())),  # type: ignore[arg-type]
+            ("fig_red", int((lights["light"] == "red").sum())), ("fig_yellow", int((lights["light"] == "yellow").sum())),
+            ("fig_cards", int((lights["card"] != "").sum())), ("fig_open_tasks", open_tasks), ("fig_year", year)]
 
 
 def landing_html(model: LandingModel) -> str:
@@ -45,15 +65,23 @@ def landing_html(model: LandingModel) -> str:
         for d in model.dashboards)
     facts = " · ".join(f"{escape(tr(k, lang))}：{escape(v)}" for k, v in model.facts.items())
     broken = "".join(f"<li>{escape(k)}: {escape(v)}</li>" for k, v in model.failures.items())
+    year = dict(model.figures).get("fig_year")
+    figures = "".join(f'<div class="za-figure">{escape(tr(k, lang))}<b>{n:,}</b></div>'
+                      for k, n in model.figures if k != "fig_year")
+    when = (f"{year}–{year + 1} 学年" if lang == "zh" else f"academic year {year}–{year + 1}") if year else ""
+    help_items = "".join(f"<li>{escape(tr(k, lang))}</li>" for k in ("help_1", "help_2", "help_3", "help_4", "help_5"))
     return (f'<div class="za-card za-muted" style="margin-top:10px">{facts}</div>'
+            + (f'<div class="za-card"><h3>{escape(tr("key_figures", lang))}<span class="za-muted">{escape(when)}'
+               f'</span></h3><div class="za-figures">{figures}</div></div>' if figures else "")
+            + f'<div class="za-card za-help-card"><h3>{escape(tr("how_to", lang))}</h3><ol>{help_items}</ol></div>'
             + message(model.problem, "error")
             + (f'<div class="za-msg error">{escape(tr("broken", lang))}<ul>{broken}</ul></div>' if broken else "")
             + f'<div class="za-tiles">{tiles}</div>')
 
 
 def header_html(lang: str) -> str:
-    brand, other = (PLATFORM[1], PLATFORM[0]) if lang == "en" else PLATFORM
-    return header(brand, tr("landing_sub", lang), other)
+    """The platform's name and what it is for, in ``lang`` only."""
+    return header(PLATFORM[1] if lang == "en" else PLATFORM[0], tr("landing_sub", lang), tr("home", lang))
 
 
 def landing(ctx: object = None) -> w.Widget:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -64,6 +65,19 @@ def table(rows: Iterable[Mapping[str, object]], cols: Sequence[Col], empty: str 
             f"<tbody>{body}</tbody></table>")
 
 
+def chart(svg: str | None, factor: float = 1.0) -> str:
+    """An SVG chart on a dashboard: drawn ``factor`` times its size (report charts are drawn for print,
+    with 8.5–11 px text; on a screen every text is at least 12 px) in a box that scrolls sideways on a
+    narrow screen instead of shrinking the text."""
+    if not svg:
+        return ""
+    if factor != 1.0:
+        head, rest = svg.split(">", 1)
+        head = re.sub(r'(width|height)="([\d.]+)"', lambda m: f'{m.group(1)}="{float(m.group(2)) * factor:.0f}"', head)
+        svg = head + ">" + rest
+    return f'<div class="za-chart">{svg}</div>'
+
+
 def _finite(values: Iterable[float | None]) -> list[float]:
     return [float(v) for v in values if v is not None and math.isfinite(float(v))]
 
@@ -106,31 +120,31 @@ def strip_plot(groups: Mapping[str, Sequence[float]], mark: float | None, mark_l
     height = top + row_h * max(len(groups), 1) + 26
     c = Canvas(width, height, title or mark_label)
     if title:
-        c.text(0, 13, title, size=11, weight="bold")
+        c.text(0, 13, title, size=12, weight="bold")
     left, right = 90, width - 16
     sx = Scale((ticks[0], ticks[-1]), (left, right))
     bottom = top + row_h * max(len(groups), 1)
     for t in ticks:
         c.line([(sx(t), top), (sx(t), bottom)], PALETTE["grid"], 0.8)
-        c.text(sx(t), bottom + 13, tick_label(t), size=9, anchor="middle", colour="#555")
+        c.text(sx(t), bottom + 13, tick_label(t), size=12, anchor="middle", colour="#555")
     for n, (value, colour, label) in enumerate(lines):
         c.line([(sx(value), top - 4), (sx(value), bottom)], colour, 1.4, "3 3")
         anchor = "end" if sx(value) > (left + right) / 2 else "start"
-        c.text(sx(value) + (-3 if anchor == "end" else 3), top - 6 - 14 * n, label, size=9.5, anchor=anchor,
+        c.text(sx(value) + (-3 if anchor == "end" else 3), top - 6 - 14 * n, label, size=12, anchor=anchor,
                colour=colour)
     for i, (name, values) in enumerate(groups.items()):
         y = top + row_h * i + row_h / 2
-        c.text(left - 8, y + 4, name[:8], size=10, anchor="end")
+        c.text(left - 8, y + 4, name[:8], size=12, anchor="end")
         for k, v in enumerate(sorted(_finite(values))):
             c.marker(sx(v), y + ((k % 5) - 2) * 3.5, "circle", PALETTE["peer"], 3)
         if mark is not None and math.isfinite(mark) and i == 0:
             c.marker(sx(mark), y, "diamond", PALETTE["school"], 5.5)
-            c.text(sx(mark), y + 22, mark_label, size=10, anchor="middle", colour=PALETTE["school"], weight="bold")
+            c.text(sx(mark), y + 22, mark_label, size=12, anchor="middle", colour=PALETTE["school"], weight="bold")
     return c.svg()
 
 
 def scatter(points: Sequence[tuple[float, float, str]], x_label: str, y_label: str, width: int = 460,
-            height: int = 300) -> str:
+            height: int = 300, axis: tuple[str, str] = ("", "")) -> str:
     """A scatter plot of ``(x, y, group)`` points; groups get their own marker shape."""
     pts = [(x, y, g) for x, y, g in points if math.isfinite(x) and math.isfinite(y)]
     if len(pts) < 2:
@@ -138,25 +152,25 @@ def scatter(points: Sequence[tuple[float, float, str]], x_label: str, y_label: s
     xt, yt = nice_ticks(min(p[0] for p in pts), max(p[0] for p in pts)), nice_ticks(
         min(p[1] for p in pts), max(p[1] for p in pts))
     c = Canvas(width, height, f"{x_label} × {y_label}")
-    left, right, top, bottom = 56, width - 12, 12, height - 40
+    left, right, top, bottom = 56, width - 12, 44, height - 40  # the y title and the legend above the plot
     sx, sy = Scale((xt[0], xt[-1]), (left, right)), Scale((yt[0], yt[-1]), (bottom, top))
     for t in xt:
         c.line([(sx(t), top), (sx(t), bottom)], PALETTE["grid"], 0.8)
-        c.text(sx(t), bottom + 13, tick_label(t), size=9, anchor="middle", colour="#555")
+        c.text(sx(t), bottom + 13, tick_label(t), size=12, anchor="middle", colour="#555")
     for t in yt:
         c.line([(left, sy(t)), (right, sy(t))], PALETTE["grid"], 0.8)
-        c.text(left - 4, sy(t) + 3, tick_label(t), size=9, anchor="end", colour="#555")
+        c.text(left - 4, sy(t) + 3, tick_label(t), size=12, anchor="end", colour="#555")
     shapes = {g: s for g, s in zip(dict.fromkeys(p[2] for p in pts), ("circle", "square", "triangle", "diamond"))}
     colours = dict(zip(shapes, (PALETTE["school"], PALETTE["accent"], PALETTE["target"], PALETTE["peer"])))
     for x, y, g in pts:
         c.marker(sx(x), sy(y), shapes.get(g, "circle"), colours.get(g, PALETTE["peer"]), 3.2)
-    c.text((left + right) / 2, height - 8, x_label, size=10, anchor="middle")
-    c.text(4, 10, y_label, size=10)
-    lx = left + 8
+    c.text((left + right) / 2, height - 8, axis[0] + x_label, size=12, anchor="middle")
+    c.text(4, 14, axis[1] + y_label, size=12)
+    lx = left
     for g, s in shapes.items():
-        c.marker(lx, top + 8, s, colours[g], 3.2)
-        c.text(lx + 7, top + 12, g, size=9.5)
-        lx += 14 + 11 * len(g) + 12
+        c.marker(lx, 30, s, colours[g], 3.2)
+        c.text(lx + 7, 34, g, size=12)
+        lx += 14 + 13 * len(g) + 12
     return c.svg()
 
 

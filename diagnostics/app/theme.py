@@ -26,8 +26,61 @@ CSS = f"""
 body, .jp-Notebook, .za-app {{ font-family: {CSS_FONT_STACK}; }}
 body {{ background: {PAGE}; }}
 .jp-Notebook, .jp-Cell, .jp-OutputArea-output {{ background: transparent !important; }}
-.za-app {{ color: {INK}; max-width: 1320px; margin: 0 auto; font-size: 14px; }}
-.za-header {{ background: {BRAND}; color: #fff; padding: 12px 20px; border-radius: 0 0 8px 8px;
+.za-app {{ color: {INK}; max-width: 1320px; margin: 0 auto; font-size: 14px; box-sizing: border-box; min-width: 0; }}
+.za-app * {{ box-sizing: border-box; }}
+#rendered_cells, #rendered_cells > div, .jp-Cell, .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output
+  {{ max-width: 100%; min-width: 0; }}
+.jp-Cell {{ padding: 0 !important; }}
+.za-app .widget-box, .za-app .widget-hbox, .za-app .widget-vbox {{ max-width: 100%; min-width: 0; }}
+.za-app .widget-dropdown, .za-app .widget-text, .za-app .widget-textarea, .za-app .widget-select,
+.za-app .widget-select-multiple, .za-app .widget-datepicker {{ max-width: 100%; }}
+.za-app .widget-dropdown > select {{ min-width: 0; }}
+.za-app .lm-TabBar, .za-app .p-TabBar {{ overflow-x: auto; }}
+.za-app .lm-TabBar-content, .za-app .p-TabBar-content {{ min-width: max-content; }}
+.za-chart {{ overflow-x: auto; max-width: 100%; }}
+.za-chart svg {{ max-width: none !important; height: auto; }}
+.za-nowrap {{ white-space: nowrap; }}
+.za-table.za-province td {{ padding: 2px 8px; white-space: nowrap; line-height: 1.4; }}
+.za-table.za-province th {{ white-space: normal; vertical-align: bottom; min-width: 5em; max-width: 10em;
+  padding: 4px 8px; line-height: 1.3; }}
+.za-table.za-province th:nth-child(-n+5) {{ white-space: nowrap; min-width: 0; }}
+.za-province .za-badge {{ font-size: 11.5px; padding: 0 6px; line-height: 1.5; }}
+.za-page-table {{ padding-top: 4px; padding-bottom: 4px; }}
+.za-province-box {{ max-height: calc(100vh - 120px); }}
+.za-light[role=button] {{ cursor: pointer; }}
+.za-light.za-chosen {{ box-shadow: 0 0 0 2px {BRAND}; }}
+.za-sticky th:first-child, .za-sticky td:first-child {{ position: sticky; left: 0; z-index: 1; background: #fff; }}
+.za-sticky th:first-child {{ z-index: 2; background: #eef2f6; }}
+.za-sticky tr:nth-child(even) td:first-child {{ background: #fafbfc; }}
+.za-field-error {{ color: #8a1c1c; font-size: 12.5px; margin: 2px 0 4px; }}
+.za-field-error:empty {{ display: none; }}
+.za-help {{ color: {MUTED}; font-size: 12.5px; margin: 2px 0; }}
+.za-figures {{ display: flex; flex-wrap: wrap; gap: 10px; margin: 8px 0; }}
+.za-figure {{ background: #fff; border: 1px solid {LINE}; border-radius: 8px; padding: 8px 14px; min-width: 150px; }}
+.za-figure b {{ display: block; font-size: 22px; color: {BRAND}; }}
+@media (max-width: 700px) {{
+  .za-header {{ padding: 10px 12px; flex-wrap: wrap; }}
+  .za-header .za-title {{ font-size: 17px; }}
+  .za-headbox {{ flex-wrap: wrap; padding: 0 8px 8px; }}
+  .za-grid2 {{ grid-template-columns: 1fr; }}
+  .za-light {{ min-width: 0; flex: 1 1 140px; }}
+  .za-card {{ padding: 8px 8px; }}
+  .za-tiles {{ grid-template-columns: 1fr; }}
+  .za-app .widget-hbox {{ flex-wrap: wrap; }}
+  .za-app .widget-inline-hbox .widget-label {{ width: auto; }}
+}}
+@media print {{
+  body, .za-app {{ background: #fff !important; }}
+  .za-toolbar, .za-app .widget-button, .za-app .jupyter-button, .za-lang, .za-app .lm-TabBar, .za-app .p-TabBar,
+  .za-app .widget-upload, .za-form {{ display: none !important; }}
+  .za-scroll {{ max-height: none !important; overflow: visible !important; border: none; }}
+  .za-card, .za-light, tr {{ break-inside: avoid; }}
+  .za-header {{ background: #fff !important; color: {INK} !important; border-bottom: 2px solid {BRAND}; }}
+  .za-headbox {{ background: #fff !important; }}
+  .za-sticky th:first-child, .za-sticky td:first-child {{ position: static; }}
+  .za-app .widget-tab > .widget-tab-contents {{ border: none; }}
+}}
+.za-header {{ background: {BRAND}; color: #fff; padding: 8px 20px; border-radius: 0 0 8px 8px;
   display: flex; align-items: center; gap: 18px; }}
 .za-header .za-brand {{ font-size: 13px; opacity: .85; letter-spacing: .5px; }}
 .za-header .za-title {{ font-size: 20px; font-weight: 600; }}
@@ -35,8 +88,8 @@ body {{ background: {PAGE}; }}
 .za-header a {{ color: #fff; }}
 .za-headbox {{ background: {BRAND}; border-radius: 0 0 8px 8px; align-items: center; padding-right: 12px; }}
 .za-headbox .widget-toggle-buttons .widget-toggle-button {{ width: 78px; }}
-.za-toolbar {{ background: #fff; border: 1px solid {LINE}; border-radius: 8px; padding: 8px 12px;
-  margin: 10px 0; align-items: center; flex-wrap: wrap; gap: 6px; }}
+.za-toolbar {{ background: #fff; border: 1px solid {LINE}; border-radius: 8px; padding: 6px 12px;
+  margin: 8px 0; align-items: center; flex-wrap: wrap; gap: 6px; }}
 .za-card {{ background: #fff; border: 1px solid {LINE}; border-radius: 8px; padding: 10px 14px; margin: 0 0 12px 0; }}
 .za-card h3 {{ margin: 2px 0 8px 0; font-size: 15.5px; display: flex; gap: 10px; align-items: center; }}
 .za-card h4 {{ margin: 12px 0 6px 0; font-size: 14px; color: {BRAND}; }}
@@ -50,7 +103,8 @@ body {{ background: {PAGE}; }}
 .za-table td.num, .za-table th.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
 .za-table th.za-sortable {{ cursor: pointer; }}
 .za-table th.za-sortable:hover {{ text-decoration: underline; }}
-.za-scroll {{ max-height: 560px; overflow: auto; border: 1px solid {LINE}; border-radius: 6px; }}
+.za-scroll {{ max-height: 560px; overflow: auto; border: 1px solid {LINE}; border-radius: 6px; max-width: 100%; }}
+.za-wide {{ overflow-x: auto; max-width: 100%; }}
 .za-link {{ color: {PALETTE["school"]}; cursor: pointer; text-decoration: none; border-bottom: 1px dotted; }}
 .za-link:hover {{ border-bottom-style: solid; }}
 .za-badge {{ display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600;

@@ -16,6 +16,8 @@ from pathlib import Path
 from ..cli import EXIT_FAIL, command, engine_from
 
 DEFAULT_PORT = 8866
+TEMPLATE = "zhengai"  # diagnostics/app/share/voila/templates/zhengai: no CDN, Chinese loading text
+SHARE = Path(__file__).resolve().parents[1] / "app" / "share"
 IOPUB_TIMEOUT = 120
 LANDING = "index.ipynb"
 REPO_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
@@ -34,6 +36,7 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
 def voila_argv(port: int, notebooks: Path, pool_size: int = 1, cull_idle: int = 1800) -> list[str]:
     """The Voilà command line of ``zhengai serve``."""
     argv = [str(notebooks), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", "--theme=light",
+            f"--template={TEMPLATE}",
             f"--MappingKernelManager.cull_idle_timeout={cull_idle}", "--MappingKernelManager.cull_interval=300",
             # a dashboard's widgets reach the page as IOPub messages after the cell has run; on a busy
             # server nbclient's default wait (4 s) loses them and the page stays empty
@@ -69,6 +72,8 @@ def run_serve(args: argparse.Namespace) -> int:
     engine = engine_from(args)
     os.environ["ZHENGAI_DB_URL"] = engine.url.render_as_string(hide_password=False)
     os.environ["ZHENGAI_HOME"] = str(home())
+    # Voilà finds its page templates on the Jupyter data path: the platform's own comes first
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH", "")) if p)
     engine.dispose()
     print(f"看板地址 / dashboards: http://127.0.0.1:{args.port}/  (Ctrl-C 停止 / to stop)", flush=True)
     make_app_class().launch_instance(argv=voila_argv(args.port, notebooks, args.pool_size, args.cull_idle))

@@ -58,6 +58,15 @@ def expected_unit(numerator: str, denominator: str | None, factor: float) -> str
     return None if prefix is None else f"{numerator}/{prefix}{denominator}"
 
 
+def per_hundred(found: str, parts: list, ind: Indicator) -> tuple[str, ...]:
+    """The count-per-hundred spelling of a ×100 ratio of two counts of the same unit: awards per hundred
+    graduates are 人/百人, not a percentage of graduates (a graduate may win none or several)."""
+    if found != "%" or ind.kind != "ratio" or len(parts) != 2 or parts[0] is None:
+        return ()
+    unit = parts[0].unit
+    return (f"{unit}/百{unit}",)
+
+
 def _overlap(a: tuple, b: tuple) -> bool:
     return not a or not b or bool(set(a) & set(b))
 
@@ -197,7 +206,7 @@ class SemanticChecker:
                 return
             den = parts[1].unit if ind.kind == "ratio" else None  # type: ignore[union-attr]
             found = expected_unit(parts[0].unit, den, ind.factor)  # type: ignore[union-attr]
-        if found is not None and found != ind.unit:
+        if found is not None and found != ind.unit and ind.unit not in per_hundred(found, parts, ind):
             self.at(ind, "unit", f"单位不一致: 按定义应为 {found}，声明为 {ind.unit}",
                     f"unit mismatch: the definition gives {found}, the indicator says {ind.unit}")
 

@@ -37,6 +37,9 @@ _FILL_TOC = """(pages) => { for (const el of document.querySelectorAll('.toc-pag
   const p = pages[el.dataset.anchor]; el.textContent = p === undefined ? '' : String(p); } }"""
 
 
+_PRINT = {"prefer_css_page_size": True, "print_background": True}
+
+
 class BrowserError(RuntimeError):
     """Chromium or poppler is missing, or printing failed."""
 
@@ -78,6 +81,7 @@ class Browser:
         self._browser = None
         self._page = None
         self._fonts: dict[int, bytes] = {}
+        self._pages: dict[str, int] | None = None
 
     def __enter__(self) -> Browser:
         return self
@@ -131,6 +135,7 @@ class Browser:
     def load(self, html: str) -> None:
         """Open ``html`` as it will be printed (print media, the embedded TrueType CJK font)."""
         page = self.page
+        self._pages = None
         self._set(html.replace("</head>", self._print_css() + "</head>", 1))
         page.emulate_media(media="print")
 
@@ -140,13 +145,18 @@ class Browser:
         With ``toc`` (the chapters the contents list; a chapter with anchor ``summary`` is page 1),
         the contents get page numbers.
         """
-        page = self.page
-        options = {"prefer_css_page_size": True, "print_background": True}
-        if toc:  # a plain first pass only to learn the pages: tagging does not change the page breaks
-            pages = heading_pages(page.pdf(**options), [h for h in toc if h.anchor != "summary"])
-            pages.update({h.anchor: 1 for h in toc if h.anchor == "summary"})
-            page.evaluate(_FILL_TOC, pages)
-        return page.pdf(**options, outline=True, tagged=True)  # bookmarks from the headings
+        if toc:
+            self.page.evaluate(_FILL_TOC, self.pages(toc))
+        return self.page.pdf(**_PRINT, outline=True, tagged=True)  # bookmarks from the headings
+
+    def pages(self, toc: Sequence[Heading]) -> dict[str, int]:
+        """The page of each heading of ``toc`` when the loaded page is printed (a chapter with anchor
+        ``summary`` is page 1); learnt once per loaded page, by a plain first pass (tagging does not
+        change the page breaks)."""
+        if self._pages is None:
+            self._pages = heading_pages(self.page.pdf(**_PRINT), [h for h in toc if h.anchor != "summary"])
+            self._pages.update({h.anchor: 1 for h in toc if h.anchor == "summary"})
+        return self._pages
 
     def pdf(self, html: str, toc: Sequence[Heading] = ()) -> bytes:
         """Load and print ``html`` (see :meth:`load` and :meth:`print_pdf`)."""

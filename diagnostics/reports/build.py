@@ -87,8 +87,9 @@ def write_school(report: SchoolReport, wanted: list[str], out_dir: Path, browser
         if "pdf" in wanted:
             built.paths["pdf"] = _write(stem.with_suffix(".pdf"), b.print_pdf(report.outline()))
             clock.lap("pdf")
-        if "docx" in wanted:  # the charts as PNG, from the page already open
-            built.paths["docx"] = _write(stem.with_suffix(".docx"), school_docx(report, b.snapshots(list(figures))))
+        if "docx" in wanted:  # the charts as PNG and the pages of the contents, from the page already open
+            docx = school_docx(report, b.snapshots(list(figures)), b.pages(report.outline()))
+            built.paths["docx"] = _write(stem.with_suffix(".docx"), docx)
             clock.lap("docx")
     if "xlsx" in wanted:
         path = out_dir / safe_stem(report.school.school_id, report.year, "质量年度报告数据表")

@@ -91,16 +91,15 @@ def quality_workbook(report: SchoolReport) -> bytes:
     """The six quality-report tables of a school-year, one sheet each, plus a sheet on the data."""
     wb = Workbook()
     wb.remove(wb.active)
-    meta = (f"{report.school.name}（学校代码 {report.school.school_id}） · {report.academic_year} · "
-            f"{report.provenance.footer}")
+    meta = f"{report.school.name}（学校代码 {report.school.school_id}） · {report.academic_year}"
     for table in report.quality_tables:
         ws = wb.create_sheet(sheet_title(table.title))
         write_table(ws, f"{report.school.name} {table.title}", meta,
-                    ["项目", "单位", *(f"{y} 学年" for y in table.years), "备注"], _quality_rows(table),
+                    ["项目", "单位", *(f"{y}–{y + 1} 学年" for y in table.years), "备注"], _quality_rows(table),
                     units=[row.unit for row in table.rows], widths=[34, 10, 14, 14, 36], note=table.note)
     ws = wb.create_sheet("数据说明")
     lines = [("学校", report.school.name), ("学校代码", report.school.school_id), ("学年", report.academic_year),
-             ("数据版本", report.provenance.data_version), ("指标模型", report.provenance.model_version or "—"),
+             ("状态数据", report.provenance.data_version), ("指标模型", report.provenance.model_version or "—"),
              ("计算批次", "—" if report.provenance.run_id is None else f"#{report.provenance.run_id}"),
              ("生成时间", report.provenance.generated_text),
              ("说明", "数值依据本平台指标计算结果；“数据暂缺”表示状态数据不能支持该项目，不是 0。")]

@@ -18,6 +18,11 @@ PANEL_H = 185
 SHAPES = ("circle", "square", "triangle", "diamond")
 
 
+def year_label(year: int) -> str:
+    """An academic year on an axis: 2020–21 (the axis is titled 学年)."""
+    return f"{year}–{(year + 1) % 100:02d}"
+
+
 def _unit(unit: str) -> str:
     return "" if unit in ("", "1") else f"（{unit}）"
 
@@ -54,7 +59,8 @@ def trend_chart(rows: Sequence[IndicatorRow], peer_label: str = "同类院校") 
             panel.hline(row.qualified, PALETTE["standard"], "2 3", "合格")
         if row.target is not None:
             panel.hline(row.target, PALETTE["target"], "7 3 2 3", "目标")
-        panel.x_labels(years, [str(y) for y in years])
+        panel.x_labels(years, [year_label(y) for y in years])
+    canvas.text(WIDTH - 2, 14, "横轴：学年", size=9, anchor="end", colour="#555")
     return canvas.svg()
 
 
@@ -122,7 +128,8 @@ def median_trends(series: dict[str, dict[str, list[tuple[int, float]]]], units: 
         for k, level in enumerate(levels):
             pts = dict(by_level.get(level, []))
             panel.series(years, [pts.get(y) for y in years], SERIES[k % len(SERIES)], shape=SHAPES[k % 4])
-        panel.x_labels(years, [str(y) for y in years])
+        panel.x_labels(years, [year_label(y) for y in years])
+    canvas.text(WIDTH - 2, 14, "横轴：学年", size=9, anchor="end", colour="#555")
     return canvas.svg()
 
 

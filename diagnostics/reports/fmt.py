@@ -13,12 +13,14 @@ import re
 MISSING = "—"  # no value (no data, or the indicator does not apply)
 NO_DATA = "数据暂缺"  # a quality-report cell the status data cannot fill
 PERCENT = "%"
+#: Units of whole things: counts of people, books, rooms, programs, enterprises, hours, areas, money.
+COUNT_UNITS = frozenset({"人", "册", "m²", "台", "个", "门", "家", "项", "次", "学时", "元", "Mbps"})
 
 LEVEL_LABELS = {
     "合格": "● 达到合格标准",
     "不合格": "▲ 未达合格标准",
     "限制招生": "■ 低于限制招生线",
-    "": "— 无适用标准",
+    "": "—",  # no standard applies: nothing to say, no noise in every row
 }
 SEVERITY_LABELS = {"red": "■ 红色预警", "yellow": "▲ 黄色预警", "info": "○ 提示"}
 METHOD_LABELS = {
@@ -47,7 +49,7 @@ def decimals(value: float, unit: str) -> int:
     """Digits after the decimal point for a value of ``unit``."""
     if unit == PERCENT:
         return 1
-    if unit.startswith("元") or unit in ("人", "册", "m²", "台", "个"):
+    if unit.startswith("元") or unit in COUNT_UNITS:
         return 0
     return 1 if abs(value) >= 10 else 2
 
@@ -59,6 +61,8 @@ def format_value(value: object, unit: str = "", missing: str = MISSING) -> str:
     ('85.4%', '4,093', '16.2')
     >>> format_value(2.5, "册/人"), format_value(21094.2, "m²"), format_value(None, "%")
     ('2.50', '21,094', '—')
+    >>> format_value(0.0, "家"), format_value(15.0, "家"), format_value(275.0, "门")
+    ('0', '15', '275')
     """
     if is_missing(value):
         return missing

@@ -16,10 +16,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..charts import CSS_FONT_STACK
+from ..warnings.verdict import SCOPE_ZH
 from .figures import box_by_group, median_trends, rank_intervals, trend_chart
 from .fonts import FAMILY
 from .layout import templates_dir
-from .model import SPIRAL_STEPS, SchoolReport
+from .model import SchoolReport
 from .province import ProvinceReport
 
 
@@ -28,7 +29,7 @@ def environment(folder: Path | None = None) -> Environment:
     """The one Jinja2 environment of the reports (autoescape on, undefined names are errors)."""
     env = Environment(loader=FileSystemLoader(str(folder or templates_dir())), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(zip=zip, font_stack=Markup(f'"{FAMILY}", {CSS_FONT_STACK}'), steps=SPIRAL_STEPS)
+    env.globals.update(zip=zip, font_stack=Markup(f'"{FAMILY}", {CSS_FONT_STACK}'), scope=SCOPE_ZH)
     env.filters["css_string"] = css_string
     return env
 

@@ -78,7 +78,14 @@ class ProvinceLayout:
 class Layout:
     school: SchoolLayout
     province: ProvinceLayout
-    quality_tables: tuple[TableSpec, ...]
+    quality_tables: tuple[TableSpec, ...]  # 高职 annual quality report
+    quality_tables_secondary: tuple[TableSpec, ...] = ()  # 中职 annual quality report
+
+    def quality_for(self, level: str) -> tuple[str, tuple[TableSpec, ...]]:
+        """The title and the tables of the annual quality report of a school of ``level``."""
+        if level == "中职" and self.quality_tables_secondary:
+            return "中职学校质量年度报告数据表", self.quality_tables_secondary
+        return "高职院校质量年度报告数据表" if level == "高职" else "质量年度报告数据表", self.quality_tables
 
 
 def _unknown(where: str, data: dict, allowed: set[str], issues: list[str]) -> None:
@@ -108,24 +115,14 @@ def load_layout(models: ModelSet | None = None, path: Path | None = None) -> Lay
     stat = path.stat()
     data = copy.deepcopy(_read_yaml(str(path), stat.st_mtime_ns, stat.st_size))
     issues: list[str] = []
-    _unknown("layout", data, {"school", "province", "quality_tables"}, issues)
+    _unknown("layout", data, {"school", "province", "quality_tables", "quality_tables_secondary"}, issues)
     school, province = data.get("school", {}), data.get("province", {})
     _unknown("school", school, _SCHOOL_KEYS, issues)
     _unknown("province", province, _PROVINCE_KEYS, issues)
     ranking = province.get("ranking", {})
     _unknown("province.ranking", ranking, _RANKING_KEYS, issues)
-    tables = []
-    for n, table in enumerate(data.get("quality_tables", [])):
-        _unknown(f"quality_tables[{n}]", table, _TABLE_KEYS, issues)
-        rows = []
-        for m, row in enumerate(table.get("rows", [])):
-            where = f"quality_tables[{n}].rows[{m}]"
-            _unknown(where, row, _ROW_KEYS, issues)
-            if row.get("indicator"):
-                _ids(where, [row["indicator"]], models, issues)
-            rows.append(RowSpec(str(row["label"]), row.get("indicator"), str(row.get("unit", "")),
-                                str(row.get("note", ""))))
-        tables.append(TableSpec(str(table["key"]), str(table["title"]), tuple(rows), str(table.get("note", ""))))
+    tables = _tables("quality_tables", data, models, issues)
+    secondary = _tables("quality_tables_secondary", data, models, issues)
     school_layout = SchoolLayout(
         title=str(school.get("title", "自我诊断与改进工作报告")), items=tuple(school.get("items", ())),
         key_figures=_ids("school.key_figures", school.get("key_figures", []), models, issues),
@@ -139,4 +136,20 @@ def load_layout(models: ModelSet | None = None, path: Path | None = None) -> Lay
            if k in ranking})
     if issues:
         raise LayoutError(f"{path}:\n" + "\n".join(issues))
-    return Layout(school_layout, province_layout, tuple(tables))
+    return Layout(school_layout, province_layout, tables, secondary)
+
+
+def _tables(key: str, data: dict, models: ModelSet | None, issues: list[str]) -> tuple[TableSpec, ...]:
+    tables = []
+    for n, table in enumerate(data.get(key, [])):
+        _unknown(f"{key}[{n}]", table, _TABLE_KEYS, issues)
+        rows = []
+        for m, row in enumerate(table.get("rows", [])):
+            where = f"{key}[{n}].rows[{m}]"
+            _unknown(where, row, _ROW_KEYS, issues)
+            if row.get("indicator"):
+                _ids(where, [row["indicator"]], models, issues)
+            rows.append(RowSpec(str(row["label"]), row.get("indicator"), str(row.get("unit", "")),
+                                str(row.get("note", ""))))
+        tables.append(TableSpec(str(table["key"]), str(table["title"]), tuple(rows), str(table.get("note", ""))))
+    return tuple(tables)

@@ -15,13 +15,18 @@ from ..models.spec import ModelSet
 from ..warnings.inputs import meta_from_models
 from ..warnings.verdict import items_of
 from ..workflow.recheck import VERDICTS, verdict
-from ..workflow.tasks import STATUSES
+from ..workflow.tasks import IN_PROGRESS, PLANNED, STATUSES
 from .fmt import clean_text, format_change, format_value, is_missing
 from .model import Outcome, TaskRow
 
 
 def _zh(labels: dict[str, str], key: object) -> str:
     return labels.get(str(key), str(key or "")).split(" / ")[0]
+
+
+def is_open(task: TaskRow) -> bool:
+    """A measure still to be carried out (planned or in progress): the next steps of the report."""
+    return task.status in {_zh(STATUSES, s) for s in (PLANNED, IN_PROGRESS)}
 
 
 def _deadline(value: object) -> str:

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..charts import STATUS
+from ..workflow.narratives import BY_KEY as NARRATIVE_SECTIONS
 from .fmt import DIRECTION_LABELS, LEVEL_LABELS, SEVERITY_LABELS, numeral
 
 NO_CARD, NOT_APPLICABLE = "", "不适用"
-#: The steps of the improvement spiral each diagnosis item goes through (domain.md §2).
-SPIRAL_STEPS = ("目标与标准", "现状", "诊断", "改进措施", "上年度改进成效")
+TARGET_MET, TARGET_MISSED, TARGET_NO_VALUE = "达成", "未达成", "无数值"
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,15 @@ class Provenance:
         return self.generated_at.strftime("%Y-%m-%d %H:%M")
 
     @property
+    def date_text(self) -> str:
+        """The date of the report as a filed document writes it: 2025 年 3 月 1 日."""
+        d = self.generated_at
+        return f"{d.year} 年 {d.month} 月 {d.day} 日"
+
+    @property
     def footer(self) -> str:
-        parts = [f"数据版本 {self.data_version}"]
+        """Where the numbers come from, in one line (the closing appendix and the data sheet only)."""
+        parts = [f"状态数据 {self.data_version}"]
         if self.model_version:
             parts.append(f"指标模型 {self.model_version[:8]}")
         if self.run_id is not None:
@@ -146,6 +153,20 @@ class IndicatorRow:
     def direction_label(self) -> str:
         return DIRECTION_LABELS.get(self.direction, "")
 
+    @property
+    def target_state(self) -> str:
+        """达成 / 未达成 against the school's target, 无数值 without a value, '' without a target."""
+        if self.target is None:
+            return ""
+        if self.value is None:
+            return TARGET_NO_VALUE
+        return TARGET_MET if self.target_met else TARGET_MISSED
+
+    @property
+    def is_control_point(self) -> bool:
+        """A 质控点 with something to hold it to: a standard or a target."""
+        return self.qualified is not None or self.target is not None
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -221,10 +242,10 @@ class Outcome:
 
 @dataclass
 class ItemSection:
-    """One diagnosis item along the spiral: targets and standards → state → diagnosis → measures → results."""
+    """One diagnosis item: its 质控点 (standards and targets), state, warnings, measures and last year's results."""
 
     anchor: str  # item-1, item-2, … (ASCII: links, bookmarks)
-    number: str  # 一、二、…
+    number: str  # 一、二、… (its place among the items of 问题与原因)
     item: str
     light: Light
     indicators: list[IndicatorRow] = field(default_factory=list)
@@ -237,11 +258,16 @@ class ItemSection:
 
     @property
     def title(self) -> str:
-        return f"{self.number}、{self.item}"
+        return f"（{self.number}）{self.item}"
 
     @property
     def has_indicators(self) -> bool:
         return bool(self.indicators)
+
+    @property
+    def control_points(self) -> list[IndicatorRow]:
+        """The item's 质控点 held to a standard or a target (the 目标链 and 标准链 of the item)."""
+        return [r for r in self.indicators if r.is_control_point]
 
     @property
     def untreated(self) -> bool:
@@ -270,9 +296,28 @@ class QualityTable:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class Narrative:
+    """One section of the report as the school wrote it (empty when it has not)."""
+
+    key: str
+    title: str
+    text: str = ""
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.text.split("\n") if p.strip()]
+
+
 @dataclass
 class SchoolReport:
-    """Everything the self-diagnosis report of one school-year shows."""
+    """Everything the 自我诊断与改进报告 of one school-year shows, in the order of the document.
+
+    Cover; 一、学校概况; 二、诊改工作开展情况 (the verdict of the year); 三、目标链与标准链（质控点建设）;
+    四、问题与原因 (one part per diagnosis item: the indicator evidence and the warnings); 五、改进措施与成效;
+    六、特色与创新; 七、下一步计划; appendices: the quality-report tables, the warnings (each once), the
+    indicators' definitions and where the numbers come from.  Each section starts with the school's own text.
+    """
 
     school: SchoolInfo
     year: int
@@ -286,22 +331,63 @@ class SchoolReport:
     sections: list[ItemSection]
     data_quality: ItemSection | None
     quality_tables: list[QualityTable]
-    appendix_problems: list[Problem]
+    appendix_problems: list[Problem]  # every warning of the school-year, once
     definitions: list[IndicatorRow]
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the data behind the numbers (closing appendix)
     peers: str = ""  # the comparison group the report's peer figures and its warning texts use
+    narratives: dict[str, Narrative] = field(default_factory=dict)
+    quality_title: str = "质量年度报告数据表"
+    programs: int = 0  # programs with program-layer values in the year
+    open_tasks: list[TaskRow] = field(default_factory=list)  # measures not finished: the next steps
 
     @property
     def academic_year(self) -> str:
         return f"{self.year}–{self.year + 1} 学年"
 
+    def narrative(self, key: str) -> Narrative:
+        return self.narratives.get(key) or Narrative(key, NARRATIVE_SECTIONS[key].zh)
+
+    @property
+    def monitored(self) -> int:
+        """质控点 with a value this year (school layer)."""
+        return sum(1 for r in self.definitions if r.value is not None)
+
+    def chain_groups(self) -> list[tuple[str, list[IndicatorRow], list[str]]]:
+        """Per diagnosis item: its 质控点 not shown under an earlier item, and the names of those that were
+        (an indicator of two items is one 质控点, listed once)."""
+        seen: dict[str, str] = {}
+        out = []
+        for s in self.sections:
+            rows = [r for r in s.control_points if r.indicator_id not in seen]
+            again = [f"{r.name}（见{seen[r.indicator_id]}）" for r in s.control_points if r.indicator_id in seen]
+            seen.update({r.indicator_id: s.item for r in rows})
+            if rows or again:
+                out.append((s.item, rows, again))
+        return out
+
+    @property
+    def control_points(self) -> int:
+        """质控点 held to a standard or a target, each counted once."""
+        return len({r.indicator_id for s in self.sections for r in s.control_points})
+
+    @property
+    def tasks(self) -> list[TaskRow]:
+        """The measures of the year, each once (a measure shows under every item of its indicator)."""
+        return list(dict.fromkeys(t for s in self.chapters for t in s.tasks))
+
     def outline(self) -> list[Heading]:
-        """The chapters, numbered: the table of contents of every format."""
-        heads = [Heading("summary", "摘要")] + [Heading(s.anchor, s.title) for s in self.chapters]
-        heads.append(Heading("quality-tables", f"{numeral(len(self.chapters) + 1)}、质量年度报告数据表"))
-        appendices = [("appendix-problems", "其余预警明细")] if self.appendix_problems else []
+        """The sections and appendices, numbered: the table of contents of every format."""
+        keys = list(NARRATIVE_SECTIONS)
+        heads = []
+        for n, key in enumerate(keys, 1):
+            heads.append(Heading(key, f"{numeral(n)}、{NARRATIVE_SECTIONS[key].zh}"))
+            if key == "problems":
+                heads += [Heading(s.anchor, s.title, 2) for s in self.chapters]
+        appendices = [("appendix-quality", self.quality_title)]
+        if self.appendix_problems:
+            appendices.append(("appendix-problems", "预警明细"))
         appendices.append(("appendix-definitions", "指标说明与数据来源"))
-        heads += [Heading(anchor, f"附录{numeral(n)} {title}") for n, (anchor, title) in enumerate(appendices, 1)]
+        heads += [Heading(anchor, f"附录{numeral(n)}　{title}") for n, (anchor, title) in enumerate(appendices, 1)]
         return heads
 
     @property

@@ -7,8 +7,6 @@ an indicator (checks of raw records) under 数据质量, exactly as the traffic 
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from ..contract import BY_NAME
@@ -18,10 +16,9 @@ from ..warnings.inputs import meta_from_models
 from ..warnings.verdict import Verdict, decide, items_of, school_years  # noqa: F401  (items_of: re-exported)
 from .fmt import METHOD_LABELS, clean_text, format_value, is_missing
 from .model import Problem
+from .wording import public_message, public_rule, public_source
 
 LAYER_ORDER = {"school": 0, "data": 1, "program": 2}
-_OWN_NOTE = re.compile(r"^domain\.md\s*§\s*[\d.]+\s*（(.*)）$")
-_OWN_REF = re.compile(r"\s*[（(]?domain\.md\s*§\s*[\d.]+[）)]?")
 
 
 def verdict_of(source: object, warnings: pd.DataFrame, values: pd.DataFrame, school: str | None,
@@ -65,19 +62,6 @@ def ordered(warnings: pd.DataFrame, models: ModelSet) -> pd.DataFrame:
     return key.drop(columns=["_sev", "_flags", "_layer", "_ind"])
 
 
-def public_source(text: str) -> str:
-    """A source as a filed document cites it: the platform's own reference notes (``domain.md §7``)
-    are dropped, what they cite is kept.
-
-    >>> public_source("domain.md §7（WHO 数据质量工具：与前三年均值之比）")
-    'WHO 数据质量工具：与前三年均值之比'
-    >>> public_source("教发〔2004〕2号: 低于合格值 (domain.md §4.1)")
-    '教发〔2004〕2号: 低于合格值'
-    """
-    text = _OWN_NOTE.sub(r"\1", text)
-    return _OWN_REF.sub("", text).strip()
-
-
 def _relation(text: str) -> str:
     """``>= 2`` → ``≥ 2`` (the engines write ASCII comparisons)."""
     return text.replace(">=", "≥").replace("<=", "≤")
@@ -92,9 +76,9 @@ def to_problem(row: pd.Series, item: str, models: ModelSet, program_names: dict[
     return Problem(
         item=item, severity=str(row["severity"]),
         where=where(str(row["layer"]), clean_text(row["unit"]), program_names),
-        indicator=ind.name_zh if ind is not None else "", message=clean_text(row["message_zh"]) + suffix,
+        indicator=ind.name_zh if ind is not None else "", message=public_message(clean_text(row["message_zh"])) + suffix,
         observed=format_value(row.get("observed"), unit), expected=_relation(clean_text(row.get("expected"))) or "—",
-        n="—" if is_missing(n) else f"{int(n):,}", methods="、".join(methods), rule=clean_text(row.get("rule")),
+        n="—" if is_missing(n) else f"{int(n):,}", methods="、".join(methods), rule=public_rule(clean_text(row.get("rule"))),
         source=public_source(clean_text(row.get("source"))))
 
 
@@ -107,6 +91,15 @@ def problems_by_item(warnings: pd.DataFrame, models: ModelSet,
         for item in _items(row, meta):
             out.setdefault(item, []).append(to_problem(row, item, models, program_names))
     return out
+
+
+def every_problem(warnings: pd.DataFrame, models: ModelSet, program_names: dict[str, str]) -> list[Problem]:
+    """Every warning once, most serious first, with all the items it counts under (the appendix)."""
+    if warnings.empty:
+        return []
+    meta = meta_from_models(models)
+    return [to_problem(row, "、".join(_items(row, meta)), models, program_names)
+            for _, row in ordered(warnings, models).iterrows()]
 
 
 def _items(row: pd.Series, meta: dict) -> list[str]:

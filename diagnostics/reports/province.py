@@ -188,12 +188,13 @@ def gather_province(source: ReportSource, year: int, layout: Layout | None = Non
             median_rows.append((ind.name_zh + (f"（{unit_label(ind.unit)}）" if unit_label(ind.unit) else ""), lv,
                                 [format_value(med.get((lv, y)), ind.unit) for y in years]))
     rankings = {}
+    lights = dict(zip(by_school["school_id"], by_school["light"]))
     for lv in levels:
         group = this[this["school_level"] == lv]
         rankings[lv] = [Ranked(r.rank, r.low, r.high, names.get(r.school_id, r.school_id),
                                cities.get(r.school_id, ""), f"{r.score:.1f}", r.indicators)
                         for r in rank_schools(group, models, layout.province.replicates, layout.province.interval,
-                                              layout.province.seed)]
+                                              layout.province.seed, lights)]
     version = source.version(None, year)
     return ProvinceReport(
         year=year, title=layout.province.title,
@@ -208,4 +209,5 @@ def gather_province(source: ReportSource, year: int, layout: Layout | None = Non
         ranking_note=(f"综合得分按比率法计算：每项有合格标准的指标，达到合格得 1，低于限制招生线得 0，"
                       f"其间按实际值与合格值之比计分，取平均后乘以 100。位次区间为 {layout.province.replicates} 次自助重抽样"
                       f"（重抽指标、按样本量扰动比率类指标）中位次的 {layout.province.interval:.0%} 区间；"
-                      "区间重叠的学校不宜区分先后。"))
+                      "区间重叠的学校不宜区分先后。排名先按诊断状态分组（绿灯、黄灯、红灯依次排列），组内按综合得分排列；"
+                      "得分相同的学校并列同一名次。"))

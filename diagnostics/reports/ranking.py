@@ -9,7 +9,11 @@ sampling noise of rates that rest on few people, so a rank is uncertain.  Each b
 replicate draws the indicators with replacement (the same draw for all schools of a level) and
 redraws each rate from its binomial sampling distribution (normal approximation,
 √(p(1−p)/n)); the interval is the central ``interval`` share of a school's replicate ranks.
-Schools are ranked within their level (高职 and 中职 meet different standards).
+Schools are ranked within their level (高职 and 中职 meet different standards).  With ``lights`` (the one
+verdict's light of each school) schools are ranked within their light class — every green school before
+every yellow one, every yellow before every red — and by score inside a class: a school the diagnosis
+lights red is never placed above a green one by a score that leaves its warnings out.  Equal scores
+share a rank (并列).
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ class RankRow:
     low: int
     high: int
     indicators: int
+    light: str = ""
+    tied: int = 1  # schools sharing this rank
 
 
 def _scores(value: np.ndarray, judged: pd.DataFrame, higher: pd.Series) -> np.ndarray:
@@ -40,10 +46,14 @@ def _scores(value: np.ndarray, judged: pd.DataFrame, higher: pd.Series) -> np.nd
                        pd.Series(1.0, index=index), higher).to_numpy(dtype=float)
 
 
+LIGHT_CLASS = {"green": 0, "none": 0, "yellow": 1, "red": 2, "unreported": 3}
+
+
 def rank_schools(judged: pd.DataFrame, models: ModelSet, replicates: int = 400, interval: float = 0.9,
-                 seed: int = 2024) -> list[RankRow]:
+                 seed: int = 2024, lights: dict[str, str] | None = None) -> list[RankRow]:
     """Rank the schools of ``judged`` (school-layer values of one year and one level, with the
-    engine's ``qualified`` and ``restriction`` thresholds) by their ratio-method score."""
+    engine's ``qualified`` and ``restriction`` thresholds) by their ratio-method score; with ``lights``
+    (school → light of the verdict) within light classes (see the module docstring)."""
     rows = judged[judged["qualified"].notna() & judged["value"].notna()].reset_index(drop=True)
     if rows.empty:
         return []
@@ -51,6 +61,7 @@ def rank_schools(judged: pd.DataFrame, models: ModelSet, replicates: int = 400, 
     rows = rows.assign(share=_scores(rows["value"].to_numpy(dtype=float), rows, higher))
     table = rows.pivot_table(index="school_id", columns="indicator_id", values="share", aggfunc="first")
     schools, indicators = table.index.to_numpy(), table.columns.to_numpy()
+    classes = np.array([LIGHT_CLASS.get((lights or {}).get(str(s), ""), 0) for s in schools])
     observed = np.nanmean(table.to_numpy(), axis=1) * 100
     rng = np.random.default_rng(seed)
     rate = rows["indicator_id"].map(lambda i: models.indicators[i].unit == "%" if i in models.indicators
@@ -69,18 +80,23 @@ def rank_schools(judged: pd.DataFrame, models: ModelSet, replicates: int = 400, 
         drawn = grid[:, rng.integers(0, len(indicators), len(indicators))]
         with np.errstate(invalid="ignore"):
             score = np.nanmean(np.where(np.isnan(drawn).all(axis=1, keepdims=True), 0.0, drawn), axis=1)
-        ranks[b] = _rank(score)
+        ranks[b] = _rank(score, classes)
     lo, hi = (1 - interval) / 2, 1 - (1 - interval) / 2
     low = np.floor(np.quantile(ranks, lo, axis=0)).astype(int)
     high = np.ceil(np.quantile(ranks, hi, axis=0)).astype(int)
-    rank = _rank(observed)
+    rank = _rank(observed, classes)
     counts = table.notna().sum(axis=1).to_numpy()
-    out = [RankRow(str(s), float(sc), int(r), int(min(lo_, r)), int(max(hi_, r)), int(k))
+    tied = {r: int((rank == r).sum()) for r in set(rank.tolist())}
+    out = [RankRow(str(s), float(sc), int(r), int(min(lo_, r)), int(max(hi_, r)), int(k),
+                   (lights or {}).get(str(s), ""), tied[int(r)])
            for s, sc, r, lo_, hi_, k in zip(schools, observed, rank, low, high, counts)]
     return sorted(out, key=lambda row: (row.rank, row.school_id))
 
 
-def _rank(score: np.ndarray) -> np.ndarray:
-    """Competition ranks, 1 = highest score (ties share the better rank)."""
-    order = -np.nan_to_num(score, nan=-np.inf)
-    return (order[:, None] > order[None, :]).sum(axis=1) + 1
+def _rank(score: np.ndarray, classes: np.ndarray | None = None) -> np.ndarray:
+    """Competition ranks, 1 = best: a better light class first, then a higher score (ties share the better rank)."""
+    order = -np.round(np.nan_to_num(score, nan=-np.inf), 9)
+    cls = np.zeros(len(score)) if classes is None else classes
+    better_class = cls[None, :] < cls[:, None]
+    same_better = (cls[None, :] == cls[:, None]) & (order[None, :] < order[:, None])
+    return (better_class | same_better).sum(axis=1) + 1

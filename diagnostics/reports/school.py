@@ -1,10 +1,11 @@
 """``gather_school``: everything the self-diagnosis report of a school-year shows, in one plain structure.
 
-The report follows the improvement spiral (8字形质量改进螺旋, domain.md §2) for each diagnosis item:
-targets and standards → current state (indicators, trends, peers, programs) → diagnosis (warnings
-with evidence) → improvement measures → what last year's measures achieved.  It opens with a
-one-page summary: a traffic light per item (symbol and word, never colour alone), the card status
-of 教发〔2004〕2号 (domain.md §4.1) and the most serious problems.
+The report is the 自我诊断与改进报告 a school files (:class:`~diagnostics.reports.model.SchoolReport`):
+the school's own text of each section (written on the self-diagnosis dashboard), beside the evidence
+the platform holds — the verdict of the year (a light per diagnosis item, symbol and word, and the
+card of 教发〔2004〕2号, domain.md §4.1), the 质控点 with their standards and targets (目标链, 标准链),
+the indicators, trends, peers and warnings of each diagnosis item, the improvement measures and what
+last year's achieved (the 8字形质量改进螺旋, domain.md §2).
 """
 
 from __future__ import annotations
@@ -15,20 +16,22 @@ import pandas as pd
 
 from ..warnings.rollup import DATA_QUALITY_ITEM, OTHER_ITEM
 from ..warnings.verdict import Verdict
+from ..workflow.narratives import SECTIONS
 from .fmt import numeral
 from .indicators import indicator_rows, judged, peer_stats
 from .layout import Layout, load_layout
-from .measures import outcomes_by_item, tasks_by_item
+from .measures import is_open, outcomes_by_item, tasks_by_item
 from .model import (
     NOT_APPLICABLE,
     Card,
     ItemSection,
     Light,
+    Narrative,
     Provenance,
     SchoolInfo,
     SchoolReport,
 )
-from .problems import most_serious, problems_by_item, verdict_of
+from .problems import every_problem, most_serious, problems_by_item, verdict_of
 from .programs import program_notes
 from .quality import quality_tables
 from .source import ReportSource
@@ -89,12 +92,11 @@ def gather_school(source: ReportSource, school: str, year: int, layout: Layout |
     problems = problems_by_item(warnings, models, names)
     tasks = source.tasks(school)
     planned, achieved = tasks_by_item(tasks, year, models), outcomes_by_item(tasks, year, values, models)
-    sections, appendix = [], []
+    sections = []
     for n, item in enumerate(layout.school.items, start=1):
         ids = [i for i, ind in models.indicators.items() if item in ind.items]
         found = problems.get(item, [])
         shown = found[:layout.school.problems_per_item]
-        appendix.extend(found[len(shown):])
         notes, summary = program_notes(program_year, ids, models, names, layout.school.programs_per_item)
         section_rows = [by_id[i] for i in ids if i in by_id]
         sections.append(ItemSection(
@@ -109,9 +111,9 @@ def gather_school(source: ReportSource, school: str, year: int, layout: Layout |
     overall = verdict.school(school, year)
     total = Light("全校", str(overall["light"]), int(overall["red"]), int(overall["yellow"]), int(overall["info"]))
     version = source.version(school, year)
-    notes = []
-    if version.stale:
-        notes.append("注意：本报告的指标值不是按最新导入的数据计算的。请先运行 zhengai compute 与预警计算，再重新生成报告。")
+    notes = ["本报告的指标值依据的不是最新导入的状态数据；最新数据计算完成后，报告中的数值会随之更新。"] if version.stale else []
+    quality_title, quality_specs = layout.quality_for(info.level)
+    open_tasks = [t for t in dict.fromkeys(t for s in sections for t in s.tasks) if is_open(t)]
     return SchoolReport(
         school=info, year=year, title=layout.school.title,
         provenance=Provenance(generated_at or datetime.now().astimezone(), version.data_version,
@@ -121,8 +123,17 @@ def gather_school(source: ReportSource, school: str, year: int, layout: Layout |
         top_problems=most_serious(warnings, models, names, layout.school.top_problems),
         key_figures=[by_id[i] for i in layout.school.key_figures if i in by_id],
         sections=sections, data_quality=data_quality,
-        quality_tables=quality_tables(layout.quality_tables, values, year, models),
-        appendix_problems=appendix, definitions=rows, notes=notes, peers=peer_text(peers, info.level))
+        quality_tables=quality_tables(quality_specs, values, year, models), appendix_problems=every_problem(
+            warnings, models, names), definitions=rows, notes=notes, peers=peer_text(peers, info.level),
+        narratives=narratives(source, school, year), quality_title=quality_title,
+        programs=int(program_year["unit"].nunique()), open_tasks=open_tasks)
+
+
+def narratives(source: ReportSource, school: str, year: int) -> dict[str, Narrative]:
+    """The school's own text of each section of its report (empty where it wrote none)."""
+    saved = source.narratives(school, year)
+    text = {str(k): str(v) for k, v in zip(saved["section"], saved["text"]) if isinstance(v, str)}
+    return {s.key: Narrative(s.key, s.zh, text.get(s.key, "")) for s in SECTIONS}
 
 
 def own_peers(peers: pd.DataFrame, school: str, level: str) -> pd.DataFrame:

@@ -15,6 +15,7 @@ values              school_id, year, layer, unit, indicator_id, value, numerator
 ``tasks``           improvement tasks (``diagnostics.store.workflow_schema.improvement_tasks``)
 ``targets``         school_id, year, layer, unit, indicator_id, target, standard
 ``programs``        school_id, year, program_code, program_name
+``narratives``      school_id, year, section, text (the school's own text of its report)
 ==================  ===========================================================================
 
 ``province_values`` adds the school's attributes to each value: ``school_level, category, city`` and its
@@ -40,6 +41,7 @@ VALUE_COLUMNS = ["school_id", "year", "layer", "unit", "indicator_id", "value", 
                  "level"]
 TARGET_COLUMNS = ["school_id", "year", "layer", "unit", "indicator_id", "target", "standard"]
 PROGRAM_COLUMNS = ["school_id", "year", "program_code", "program_name"]
+NARRATIVE_COLUMNS = ["school_id", "year", "section", "text"]
 TASK_COLUMNS = ["id", "school_id", "year", "layer", "unit", "indicator_id", "problem", "cause", "measure", "owner",
                 "deadline", "status", "baseline_value", "target_value", "recheck_year", "recheck_value",
                 "recheck_verdict"]
@@ -78,6 +80,8 @@ class ReportSource(Protocol):
 
     def reported(self, school: str | None = None) -> pd.DataFrame: ...
 
+    def narratives(self, school: str, year: int) -> pd.DataFrame: ...
+
 
 def _with(frame: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
     """``frame`` (or an empty frame) with at least ``columns``."""
@@ -101,6 +105,7 @@ class FrameSource:
     targets_frame: pd.DataFrame | None = None
     programs_frame: pd.DataFrame | None = None
     version_info: VersionInfo = field(default_factory=lambda: VersionInfo("内存数据"))
+    narratives_frame: pd.DataFrame | None = None
 
     def schools(self) -> pd.DataFrame:
         return self.schools_frame.reindex(columns=SCHOOL_COLUMNS)
@@ -131,6 +136,9 @@ class FrameSource:
     def reported(self, school: str | None = None) -> pd.DataFrame:
         """The school-years with values (frames in memory have no data versions)."""
         return _filter(self.values, school, None)[["school_id", "year"]].drop_duplicates().reset_index(drop=True)
+
+    def narratives(self, school: str, year: int) -> pd.DataFrame:
+        return _filter(_with(self.narratives_frame, NARRATIVE_COLUMNS), school, year)
 
 
 def with_attributes(values: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
@@ -235,6 +243,10 @@ class StoreSource:
             self._in_scope(school)
         return self.access.reported_school_years(school)
 
+    def narratives(self, school: str, year: int) -> pd.DataFrame:
+        self._in_scope(school)
+        return self.access.narratives(school, year).reindex(columns=NARRATIVE_COLUMNS)
+
 
 def version_info(engine: Engine, school: str | None, year: int) -> VersionInfo:
     """The data version behind the current values of a school-year (``school=None``: the province)."""
@@ -261,7 +273,7 @@ def version_info(engine: Engine, school: str | None, year: int) -> VersionInfo:
     stale = not bool(rows["is_current"].astype(bool).all())
     models = sorted(set(rows["model_version"]))
     if school is not None:
-        text = f"v{int(rows['version_no'].iloc[0])}（导入批次 #{int(rows['batch'].iloc[0])}，{imported}）"
+        text = f"第 {int(rows['version_no'].iloc[0])} 版（导入批次 #{int(rows['batch'].iloc[0])}，{imported}）"
     else:
         text = f"{len(rows)} 所学校，最新导入批次 #{int(rows['batch'].max())}（{imported}）"
     return VersionInfo(text, models[-1] if len(models) == 1 else "多个版本", int(rows["run_id"].max()), stale)

@@ -2,7 +2,9 @@
 
 Text from data only ever becomes plain runs (control characters removed, :func:`.fmt.clean_text`);
 the only fields in a document are the ones written here (table of contents, page numbers), never
-built from data, and a ``.docx`` carries no macros.
+built from data, and a ``.docx`` carries no macros.  The table of contents is written out in full
+(its entries, links to the headings and their pages), so it shows when the document opens; Word
+refreshes the page numbers when it updates the field.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from collections.abc import Sequence
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -70,23 +73,10 @@ def new_document(landscape: bool = False) -> DocumentType:
 
 def add_field(paragraph: object, instruction: str, placeholder: str = "") -> None:
     """A Word field (``TOC``, ``PAGE``, ``NUMPAGES``) with a placeholder result."""
-    def char(kind: str) -> OxmlElement:
-        el = OxmlElement("w:fldChar")
-        el.set(qn("w:fldCharType"), kind)
-        return el
-
-    run = paragraph.add_run()  # type: ignore[attr-defined]
-    run._r.append(char("begin"))
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run = paragraph.add_run()  # type: ignore[attr-defined]
-    run._r.append(instr)
-    run = paragraph.add_run()  # type: ignore[attr-defined]
-    run._r.append(char("separate"))
+    for part in (_char("begin"), _instr(instruction), _char("separate")):
+        paragraph.add_run()._r.append(part)  # type: ignore[attr-defined]
     paragraph.add_run(placeholder)  # type: ignore[attr-defined]
-    run = paragraph.add_run()  # type: ignore[attr-defined]
-    run._r.append(char("end"))
+    paragraph.add_run()._r.append(_char("end"))  # type: ignore[attr-defined]
 
 
 def header_footer(doc: DocumentType, left: str, right: str, footer: str) -> None:
@@ -111,9 +101,66 @@ def header_footer(doc: DocumentType, left: str, right: str, footer: str) -> None
             r.font.size = Pt(7.5)
 
 
-def toc(doc: DocumentType, levels: str = "1-2") -> None:
-    """A table-of-contents field (Word fills it when the document is opened and fields are updated)."""
-    add_field(doc.add_paragraph(), f'TOC \\o "{levels}" \\h \\z \\u', "（打开文档后按 F9 或选择“更新域”以生成目录页码）")
+def _char(kind: str) -> OxmlElement:
+    el = OxmlElement("w:fldChar")
+    el.set(qn("w:fldCharType"), kind)
+    return el
+
+
+def _instr(text: str) -> OxmlElement:
+    el = OxmlElement("w:instrText")
+    el.set(qn("xml:space"), "preserve")
+    el.text = f" {text} "
+    return el
+
+
+def bookmark(paragraph: object, name: str, number: int) -> None:
+    """Mark ``paragraph`` (a heading) as the bookmark ``name``: the target of a contents entry."""
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), str(number))
+    p = paragraph._p  # type: ignore[attr-defined]
+    p.insert(1 if p.pPr is not None else 0, start)
+    p.append(end)
+
+
+def _toc_style(doc: DocumentType, level: int) -> object:
+    name = f"toc {level}"
+    try:
+        return doc.styles[name]
+    except KeyError:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        fmt = style.paragraph_format
+        fmt.left_indent = Mm(7 * (level - 1))
+        fmt.space_after = Pt(4 if level == 1 else 2)
+        fmt.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        style.font.size = Pt(11 if level == 1 else 10.5)
+        return style
+
+
+def toc(doc: DocumentType, entries: Sequence[tuple[str, int, str, int | None]], levels: str = "1-2") -> None:
+    """A table of contents whose entries are written out: ``(title, level, bookmark, page)`` each, a link
+    to the bookmark and the page (when known); it is Word's TOC field, so updating it renumbers the pages."""
+    for n, (title, level, name, page) in enumerate(entries):
+        paragraph = doc.add_paragraph(style=_toc_style(doc, level))
+        if n == 0:
+            for part in (_char("begin"), _instr(f'TOC \\o "{levels}" \\h \\z \\u'), _char("separate")):
+                paragraph.add_run()._r.append(part)
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), name)
+        link.set(qn("w:history"), "1")
+        for text in (clean_text(title), "\t", "" if page is None else str(page)):
+            run = paragraph.add_run()
+            if text == "\t":
+                run._r.append(OxmlElement("w:tab"))
+            else:
+                run.text = text
+            link.append(run._r)
+        paragraph._p.append(link)
+        if n == len(entries) - 1:
+            paragraph.add_run()._r.append(_char("end"))
 
 
 def shade(cell: object, fill: str) -> None:
@@ -157,6 +204,15 @@ def table(doc: DocumentType, headers: Sequence[str], rows: Sequence[Sequence[obj
             if n in numeric:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return t
+
+
+def keep_together(t: object) -> None:
+    """A table that never splits across pages (rows kept whole and with the next row)."""
+    for row in t.rows:  # type: ignore[attr-defined]
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
 
 
 def picture(doc: DocumentType, png: bytes | None, caption: str, width_mm: float = 165) -> None:

@@ -156,6 +156,18 @@ follow_up_comments = Table(  # append-only
     Column("text", Text, nullable=False),
 )
 
+school_narratives = Table(  # the school's own text of its self-diagnosis report (migration 0007)
+    "school_narratives",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("school_id", SCHOOL, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("section", String(32), nullable=False),  # diagnostics.workflow.narratives.SECTIONS
+    Column("text", Text, nullable=False),
+    *_stamps(),
+    UniqueConstraint("school_id", "year", "section", name="uq_school_narratives_key"),
+)
+
 audit_log = Table(  # append-only: triggers refuse UPDATE and DELETE
     "audit_log",
     metadata,
@@ -176,4 +188,4 @@ audit_log = Table(  # append-only: triggers refuse UPDATE and DELETE
 
 APPEND_ONLY = ("audit_log", "follow_up_comments")
 WORKFLOW_TABLES = (users, user_schools, target_overrides, improvement_tasks, reviews, follow_ups,
-                   follow_up_comments, audit_log)
+                   follow_up_comments, school_narratives, audit_log)

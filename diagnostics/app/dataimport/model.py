@@ -45,20 +45,66 @@ class ImportModel(AppModel):
         return found[0] if len(found) == 1 and found[0].suffix.lower() in (".xlsx", ".zip") else self._dir
 
     def add_files(self, uploads: list[tuple[str, bytes]]) -> None:
-        """Stage uploaded ``(name, content)`` files (a new workbook or zip replaces what was staged)."""
+        """Add uploaded ``(name, content)`` files to what is staged (a file of the same name is replaced).
+
+        CSV files are imported together; a workbook or a zip is imported on its own, so it cannot be added
+        beside other files: the user removes them first (said so, nothing silently replaced)."""
         with self.guarded():
             names = [PurePath(name).name for name, _ in uploads]
             bad = [n for n in names if Path(n).suffix.lower() not in ACCEPTED]
             if bad:
-                raise ValueError(f"不支持的文件类型 {', '.join(bad)}，请上传 .xlsx、.zip 或 .csv / "
-                                 f"unsupported file type: {', '.join(bad)}")
-            if any(Path(n).suffix.lower() != ".csv" for n in names) or self.stage in ("imported",):
+                raise ValueError(self.t("bad_type").format(files="、".join(bad)))
+            if self.stage == "imported":
                 self.clear()
+            after = set(self.files) | set(names)
+            whole = [n for n in after if Path(n).suffix.lower() != ".csv"]
+            if whole and len(after) > 1:
+                raise ValueError(self.t("one_workbook").format(files="、".join(sorted(whole))))
             for name, content in uploads:
                 (self._dir / PurePath(name).name).write_bytes(bytes(content))
             self.files = sorted(p.name for p in self._dir.iterdir() if p.is_file())
             self.issues, self.summary, self.stage = [], "", "staged"
             self.tell("")
+
+    def remove_file(self, name: str) -> None:
+        """Take one staged file out."""
+        (self._dir / PurePath(name).name).unlink(missing_ok=True)
+        self.files = sorted(p.name for p in self._dir.iterdir() if p.is_file())
+        self.issues, self.summary, self.stage = [], "", "staged" if self.files else "empty"
+        self.tell("")
+
+    def template(self) -> bytes:
+        """The blank workbook to fill (generated from the contract, as ``zhengai template`` writes it)."""
+        from ...io.template import write_template
+
+        path = self._dir.parent / f"{self._dir.name}-template.xlsx"
+        try:
+            write_template(path)
+            return path.read_bytes()
+        finally:
+            path.unlink(missing_ok=True)
+
+    def issues_workbook(self) -> bytes:
+        """The located problems of the last validation as a workbook to fix the data from."""
+        import io
+
+        from openpyxl import Workbook
+
+        from ...reports.excel import write_table
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = self.t("problems_sheet")
+        zh = self.lang != "en"
+        heads = [self.t(k) for k in ("col_file", "col_sheet", "col_row", "col_column", "col_value", "message",
+                                     "expected")]
+        rows = [[r["file"], r["sheet"], r["row"], r["column"], r["value"],
+                 r["message_zh"] if zh else r["message_en"], r["expected_zh"] if zh else r["expected_en"]]
+                for r in self.issues]
+        write_table(ws, self.t("problems_sheet"), self.summary, heads, rows, widths=(18, 14, 8, 16, 18, 50, 40))
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
 
     def clear(self) -> None:
         shutil.rmtree(self._dir, ignore_errors=True)
@@ -78,7 +124,8 @@ class ImportModel(AppModel):
             self.issues = [{k: ("" if v is None or v != v else v) for k, v in r.items()}
                            for r in frame.to_dict("records")]
             ok = result.ok
-            self.summary = result.issues.summary() if not ok else result.to_text()
+            self.summary = (self.t("n_problems").format(n=len(self.issues)) if not ok
+                            else describe(self.ctx, result.summary, self.lang, planned=True))
             self.stage = "valid" if ok else "invalid"
             self.tell(self.t("valid") if ok else self.t("issues_found"), "ok" if ok else "error")
         return ok
@@ -89,18 +136,18 @@ class ImportModel(AppModel):
         if path is None or self.stage != "valid":
             self.tell(self.t("no_file") if path is None else self.t("validate"), "error")
             return False
-        ctx = self.ctx
+        ctx, lang = self.ctx, self.lang
 
         def work(report: Any) -> str:  # noqa: ANN401
-            report(0.05, "导入 / importing")
+            report(0.05, "导入" if lang == "zh" else "importing")
             result = ctx.access.import_data(path)
             if not result.ok:
-                raise ValueError(result.issues.summary())
-            text = result.to_text()
+                raise ValueError(self.t("n_problems").format(n=len(result.issues.to_frame())))
             summary = result.summary
+            text = describe(ctx, summary, lang)
             if compute and summary is not None and summary.changed:
                 text += "\n" + recompute(ctx, report, sorted({s for s, _, _ in summary.new_versions}
-                                                             | set(summary.schools_added)))
+                                                             | set(summary.schools_added)), lang)
             return text
 
         def done(text: str) -> None:
@@ -111,16 +158,46 @@ class ImportModel(AppModel):
         return self.job.start(work, on_done=done)
 
 
-def recompute(ctx: Any, report: Any, schools: list[str] | None = None) -> str:  # noqa: ANN401
-    """Compute the indicators (of ``schools``) and the warnings, as ``zhengai compute`` does."""
+def describe(ctx: Any, summary: Any, lang: str, planned: bool = False) -> str:  # noqa: ANN401
+    """What an import writes (``planned``: would write), in words: which school, which year, how many rows."""
+    from ...contract import BY_NAME
+
+    if summary is None or not summary.changed:
+        return ("The data are identical to what is stored: nothing changes." if lang == "en"
+                else "数据与已导入的当前版本相同，不做任何更改。")
+    names = dict(zip(ctx.access.schools()["school_id"].astype(str), ctx.access.schools()["name"]))
+    lines = []
+    for school, year, version in summary.new_versions:
+        name = names.get(str(school), str(school))
+        if lang == "en":
+            lines.append(f"{name}, {year}–{year + 1}: data version {version}" + (" (to be written)" if planned else ""))
+        else:
+            lines.append(f"{name} {year}–{year + 1} 学年：{'将建立' if planned else '已建立'}第 {version} 版数据")
+    for school in summary.schools_added:
+        lines.append(f"{'New school' if lang == 'en' else '新增学校'}：{names.get(str(school), school)}")
+    rows = "，".join(f"{BY_NAME[t].zh if t in BY_NAME and lang != 'en' else t} {n:,} 行" if lang != "en"
+                    else f"{t} {n:,} rows" for t, n in summary.rows.items() if n)
+    if rows:
+        lines.append(("Rows: " if lang == "en" else "涉及记录：") + rows)
+    return "\n".join(lines)
+
+
+def recompute(ctx: Any, report: Any, schools: list[str] | None = None, lang: str = "zh") -> str:  # noqa: ANN401
+    """Compute the indicators (of ``schools``) and the warnings, as ``zhengai compute`` does; what was
+    computed for the imported schools, in words."""
     from ...engine import compute
     from ...warnings import run_warnings
 
     if ctx.model_errors:
-        raise ValueError("指标模型有错误，未计算 / the indicator models have errors: nothing computed")
-    report(0.35, "计算指标 / computing indicators")
+        raise ValueError("指标模型有错误，未计算" if lang == "zh" else "the indicator models have errors: nothing computed")
+    report(0.35, "计算指标" if lang == "zh" else "computing indicators")
     result = compute(ctx.engine, ctx.models, schools=schools or None)
-    report(0.7, "计算预警 / computing warnings")
-    flags = run_warnings(ctx.engine, models=ctx.models)
-    return (f"指标 {len(result.to_frame())} 个值，预警 {len(flags)} 条 / "
-            f"{len(result.to_frame())} values, {len(flags)} flags")
+    report(0.7, "计算预警" if lang == "zh" else "computing warnings")
+    flags = run_warnings(ctx.engine, models=ctx.models).to_frame("warnings")  # one per problem
+    values = result.to_frame()
+    if schools:  # what the import changed: the imported schools' numbers, not the province's
+        values = values[values["school_id"].astype(str).isin(schools)]
+        flags = flags[flags["school_id"].astype(str).isin(schools)]
+    if lang == "en":
+        return f"Recomputed: {len(values):,} indicator values and {len(flags):,} warnings of the imported schools"
+    return f"已重新计算本次导入学校的指标值 {len(values):,} 个、预警 {len(flags):,} 条"

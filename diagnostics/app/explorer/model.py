@@ -8,6 +8,7 @@ data without storing anything.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,17 @@ from ...models.spec import ERROR
 from ..base import AppModel
 from ..jobs import Job
 from .trial import EXAMPLE, Trial, check, evaluate_trial
+
+
+def chinese_issue(message: str, key: str = "") -> str:
+    """A checker's message with its English parts (a YAML parser's words) said in Chinese."""
+    if message.startswith("YAML 语法错误"):
+        column = re.search(r"column (\d+)", message)
+        line = re.search(r"(\d+)", key or "")
+        where = f"第 {line.group(1)} 行" if line else ""
+        where += f"第 {column.group(1)} 列" if column else ""
+        return f"YAML 语法错误：{where}附近格式不正确（括号、引号未配对或缩进有误）"
+    return message
 
 
 class ExplorerModel(AppModel):
@@ -60,20 +72,27 @@ class ExplorerModel(AppModel):
 
     def definition(self, indicator_id: str | None = None) -> dict:
         """The indicator as declared: texts, formula, the measures it reads, standards with sources."""
-        ind = self.models.indicators[indicator_id or self.indicator]
+        from .words import AGGS, column_words, table_name, word
+
+        ind, lang = self.models.indicators[indicator_id or self.indicator], self.lang
+        measure_name = {m.id: (m.name_en if lang == "en" else m.name_zh) for m in self.models.measures.values()}
         if ind.kind == "ratio":
-            formula = f"{ind.numerator} ÷ {ind.denominator} × {ind.factor:g}"
+            formula = (f"{measure_name.get(ind.numerator, ind.numerator)} ÷ "
+                       f"{measure_name.get(ind.denominator, ind.denominator)} × {ind.factor:g}")
         elif ind.kind == "derived":
             formula = ind.expr_text
         else:
-            formula = f"{ind.measure} × {ind.factor:g}"
-        measures = [{"id": m.id, "name": m.name_en if self.lang == "en" else m.name_zh, "table": m.table or "",
-                     "agg": m.agg or m.python or "", "filter": m.filter_text, "expr": m.expr_text}
+            formula = f"{measure_name.get(ind.measure, ind.measure)} × {ind.factor:g}"
+        measures = [{"id": m.id, "name": measure_name[m.id], "table": table_name(m.table or "", lang),
+                     "agg": word(AGGS, m.agg, lang) if m.agg else (self.t("by_program") if m.python else "—"),
+                     "filter": column_words(m.filter_text, m.table or "", lang),
+                     "expr": column_words(m.expr_text, m.table or "", lang)}
                     for m in (self.models.measures.get(n) for n in ind.measures) if m is not None]
-        standards = [{"level": s.level, "value": s.value, "school_levels": "、".join(s.school_levels) or "—",
-                      "categories": "、".join(s.categories) or "—", "layers": "、".join(s.layers),
-                      "source": s.source, "verified": s.verified, "article": s.article, "printed": s.printed}
-                     for s in ind.standards]
+        standards = [{"level": s.level if s.verified else f"{self.t('reference')}（{s.level}）", "value": s.value,
+                      "school_levels": "、".join(s.school_levels) or self.t("all"),
+                      "categories": "、".join(s.categories) or self.t("all"), "layers": "、".join(s.layers),
+                      "source": s.source, "verified": s.verified, "article": s.article,
+                      "printed": s.printed} for s in ind.standards]
         return {"id": ind.id, "name_zh": ind.name_zh, "name_en": ind.name_en, "unit": ind.unit,
                 "direction": ind.direction, "definition_zh": ind.definition_zh, "definition_en": ind.definition_en,
                 "layers": list(ind.layers), "items": list(ind.items), "kind": ind.kind, "formula": formula,
@@ -121,8 +140,11 @@ class ExplorerModel(AppModel):
         with self.guarded():
             trial = check(self.yaml_text, self.models)
             self.trial = trial
-            self.yaml_issues = [{"key": i.key, "level": i.level, "message_zh": i.message_zh,
+            self.yaml_issues = [{"key": i.key, "level": i.level, "message_zh": chinese_issue(i.message_zh, i.key),
                                  "message_en": i.message_en} for i in trial.issues]
+            if not trial.ok:  # the results of an earlier valid definition do not stay on screen
+                self.trial_job.set_trait("result", None)
+                self.trial_job.state = "idle"
             self.tell(self.t("yaml_ok") + f"：{', '.join(trial.new_ids)}" if trial.ok else self.t("yaml_bad"),
                       "ok" if trial.ok else "error")
         return trial

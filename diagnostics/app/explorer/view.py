@@ -9,11 +9,12 @@ import pandas as pd
 
 from ...charts import PALETTE
 from ...reports.fmt import DIRECTION_LABELS, format_value
-from ..i18n import item_name, pick, tr
-from ..markup import Col, scatter, strip_plot, table
+from ..i18n import item_name, level_name, pick, tr, unit_text
+from ..markup import Col, chart, scatter, strip_plot, table
 from ..theme import level_html
 from ..widgets import JobView, Shell, button
 from .model import ExplorerModel
+from .words import KINDS, LAYERS, MISSING, YEARS, word
 
 TABS = ("definition", "dist", "correlation", "new_yaml")
 PAGES = ("definition", "distribution", "correlation")
@@ -106,25 +107,32 @@ class ExplorerView:
         m, lang = self.model, self.model.lang
         d = m.definition()
         direction = DIRECTION_LABELS.get(d["direction"], d["direction"]) if lang == "zh" else d["direction"]
+        year, kind = d["period"].split("/")
         facts = [(tr("definition", lang), pick(d["definition_zh"], d["definition_en"], lang)),
-                 (tr("formula", lang), d["formula"]), (tr("unit", lang), d["unit"]), (tr("direction", lang), direction),
-                 (tr("layers", lang), "、".join(d["layers"])), (tr("items", lang), "、".join(d["items"])),
-                 ("period / missing", f"{d['period']} · {d['missing']}")]
+                 (tr("formula", lang), d["formula"]), (tr("unit", lang), unit_text(d["unit"], lang)),
+                 (tr("direction", lang), direction),
+                 (tr("layers", lang), "、".join(word(LAYERS, x, lang) for x in d["layers"])),
+                 (tr("items", lang), "、".join(item_name(i, lang) for i in d["items"])),
+                 (tr("period", lang), f"{word(YEARS, year, lang)} · {word(KINDS, kind, lang)}"),
+                 (tr("missing_rule", lang), word(MISSING, d["missing"], lang))]
         dl = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in facts)
-        measures = table(d["measures"], [Col("id", "measure"), Col("name", tr("indicator", lang)),
-                                         Col("table", "table"), Col("agg", "agg"), Col("filter", "filter"),
-                                         Col("expr", "expr")])
+        measures = table(d["measures"], [Col("name", tr("measure_col", lang)), Col("table", tr("table_col", lang)),
+                                         Col("agg", tr("agg_col", lang)), Col("filter", tr("filter_col", lang)),
+                                         Col("expr", tr("expr_col", lang))])
         stds = [{**s, "value": format_value(s["value"], d["unit"]),
-                 "source": s["source"] + (f" {s.get('article') or ''}" if s["verified"]
-                                          else f"（{tr('unverified', lang)}）")}
+                 "layers": "、".join(word(LAYERS, x, lang) for x in s["layers"].split("、") if x),
+                 "source": s["source"] + (f" {s.get('article') or ''}" if s["verified"] else "")}
                 for s in d["standards"]]
         standards = table(stds, [Col("level", tr("level", lang)), Col("value", tr("standard", lang), num=True),
                                  Col("school_levels", tr("school_level", lang)), Col("categories", tr("category", lang)),
                                  Col("layers", tr("layers", lang)), Col("source", tr("source", lang))],
                           empty="—")
-        return (f"<h3>{escape(pick(d['name_zh'], d['name_en'], lang))} <span class='za-muted'>{escape(d['id'])}</span>"
-                f"</h3><table class='za-table za-facts'>{dl}</table><h4>{escape(tr('formula', lang))}</h4>{measures}"
-                f"<h4>{escape(tr('standards', lang))}</h4>{standards}")
+        note = f"<div class='za-muted'>{escape(tr('reference_note', lang))}</div>" if any(
+            not s["verified"] for s in d["standards"]) else ""
+        return (f"<h3>{escape(pick(d['name_zh'], d['name_en'], lang))}</h3>"
+                f"<table class='za-table za-facts'>{dl}</table><h4>{escape(tr('measures_used', lang))}</h4>"
+                f"<div class='za-wide'>{measures}</div>"
+                f"<h4>{escape(tr('standards', lang))}</h4><div class='za-wide'>{standards}</div>{note}")
 
     def _distribution(self) -> str:
         m, lang = self.model, self.model.lang
@@ -151,13 +159,14 @@ class ExplorerView:
                  "bar": f'<span style="display:inline-block;height:9px;width:{abs(r["rho"]) * 120:.0f}px;'
                         f'background:{PALETTE["school"] if r["rho"] > 0 else PALETTE["accent"]}"></span>',
                  "n": r["n"]} for r in corr.to_dict("records")]
-        cols = [Col("name", tr("indicator", lang)), Col("rho", "Spearman ρ", num=True), Col("bar", "", raw=True),
-                Col("n", "n", num=True)]
+        cols = [Col("name", tr("indicator", lang)), Col("rho", tr("rank_corr", lang), num=True),
+                Col("bar", "", raw=True), Col("n", tr("schools_n", lang), num=True)]
         pairs = m.pairs()
-        svg = scatter([(float(x), float(y), str(g)) for x, y, g in
+        svg = scatter([(float(x), float(y), level_name(str(g), lang)) for x, y, g in
                        zip(pairs["value_x"], pairs["value_y"], pairs["school_level"])],
-                      m.name(m.indicator), m.name(m.compare)) if len(pairs) else ""
-        return f"<div class='za-grid2'><div>{table(rows, cols)}</div><div>{svg}</div></div>"
+                      m.name(m.indicator), m.name(m.compare), axis=(tr("x_axis", lang), tr("y_axis", lang))) \
+            if len(pairs) else ""
+        return f"<div class='za-grid2'><div class='za-wide'>{table(rows, cols)}</div>{chart(svg)}</div>"
 
     def _check(self) -> None:
         self.model.check_yaml(self.yaml.value)
@@ -165,8 +174,11 @@ class ExplorerView:
     def _issues(self) -> None:
         m, lang = self.model, self.model.lang
         rows = [{**i, "message": pick(i["message_zh"], i["message_en"], lang)} for i in m.yaml_issues]
-        self.issues.value = table(rows, [Col("level", tr("level", lang)), Col("key", "key"),
+        rows = [{**r, "level": tr("issue_" + str(r["level"]), lang)} for r in rows]
+        self.issues.value = table(rows, [Col("level", tr("issue_level", lang)), Col("key", tr("where", lang)),
                                          Col("message", tr("message", lang))], cls="za-table za-yaml-issues")
+        if m.yaml_errors:
+            self.job.result.value = ""  # a failed check leaves no earlier results on screen
 
     def _trial_result(self, values: object) -> str:
         m, lang = self.model, self.model.lang
@@ -174,15 +186,26 @@ class ExplorerView:
             return ""
         school = values[values["layer"] == "school"]
         unit = m.trial.models.indicators[m.trial.new_ids[0]].unit if m.trial and m.trial.new_ids else ""
-        rows = [{"name": r["name"], "ind": r["indicator_id"], "v": format_value(r["value"], unit),
-                 "level": level_html(str(r["level"] or ""), lang)} for r in school.to_dict("records")]
+        new = m.trial.models.indicators[m.trial.new_ids[0]] if m.trial and m.trial.new_ids else None
+        target = next((s.value for s in (new.standards if new else ()) if s.level == "目标"), None)
+        higher = new is None or new.higher_is_better
+        names = {i: (x.name_en if lang == "en" else x.name_zh) for i, x in m.trial.models.indicators.items()} \
+            if m.trial else {}
+        met = ("达成", "未达成") if lang == "zh" else ("met", "not met")
+        rows = [{"name": r["name"], "ind": names.get(r["indicator_id"], r["indicator_id"]),
+                 "v": format_value(r["value"], unit), "level": level_html(str(r["level"] or ""), lang),
+                 "target": "—" if target is None or r["value"] != r["value"] else
+                 met[0 if (r["value"] >= target if higher else r["value"] <= target) else 1]}
+                for r in school.to_dict("records")]
         cols = [Col("name", tr("school", lang)), Col("ind", tr("indicator", lang)),
-                Col("v", tr("value", lang), num=True), Col("level", tr("level", lang), raw=True)]
+                Col("v", tr("value", lang), num=True), Col("level", tr("level", lang), raw=True),
+                Col("target", tr("target_met", lang))]
         levels = school["school_id"].map(dict(zip(m.data.schools["school_id"], m.data.schools["level"])))
         groups = {str(k): g.dropna().tolist() for k, g in school["value"].groupby(levels.fillna("—"))}
-        new = m.trial.models.indicators[m.trial.new_ids[0]] if m.trial and m.trial.new_ids else None
         lines = [(s.value, PALETTE["standard"], f"{'、'.join(s.school_levels) or ''} {s.level}".strip())
                  for s in (new.standards if new else ()) if s.level == "合格"]
+        if target is not None:
+            lines.append((target, PALETTE["target"], "目标" if lang == "zh" else "target"))
         svg = strip_plot(groups, None, "", lines)
         return (f"<h4>{escape(tr('trial_values', lang))} · {len(school)}</h4>{svg}"
                 f"<div class='za-scroll za-trial-values' style='max-height:320px'>{table(rows, cols)}</div>")

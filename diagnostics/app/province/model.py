@@ -17,6 +17,7 @@ from traitlets import Bool, Instance, Int, List, Unicode, observe
 from ...reports.ranking import RankRow, rank_schools
 from ..base import AppModel
 from ..jobs import Job
+from ..pinyin import pinyin_key
 
 ATTRS = ["school_id", "name", "level", "category", "city"]
 
@@ -103,8 +104,9 @@ class ProvinceModel(AppModel):
         cards = self.data.cards[self.data.cards["year"] == self.year].set_index("school_id")["card"]
         out["card"] = out["school_id"].map(cards).astype(object).fillna("")
         key = self.sort_by if self.sort_by in out.columns else "name"
-        return out.sort_values(key, ascending=not self.descending, na_position="last", kind="stable").reset_index(
-            drop=True)
+        text = key in ("name", "city", "level", "status", "card")
+        return out.sort_values(key, ascending=not self.descending, na_position="last", kind="stable",
+                               key=(lambda col: col.map(pinyin_key)) if text else None).reset_index(drop=True)
 
     def _light(self, school_id: str) -> str:
         """The verdict's light of the school-year (every layer counted; 未上报 without data)."""
@@ -115,15 +117,25 @@ class ProvinceModel(AppModel):
         c = c[c["school_id"].isin(self._schools()["school_id"])]
         return c.merge(self.data.schools.reindex(columns=ATTRS), on="school_id", how="left")
 
-    def _rank_uncached(self, year: int, level: str, indicators: tuple[str, ...]) -> tuple[RankRow, ...]:
+    def _rank_uncached(self, year: int, level: str) -> tuple[RankRow, ...]:
+        """The ranking of a level: every indicator with a 合格 standard (the province report's set, declared
+        once: never the boxes ticked for the table), within the verdict's light classes."""
         v = self.data.values
-        rows = v[(v["year"] == year) & (v["layer"] == "school") & (v["school_level"] == level)
-                 & v["indicator_id"].isin(indicators)]
+        rows = v[(v["year"] == year) & (v["layer"] == "school") & (v["school_level"] == level)]
         p = self.data.layout.province
-        return tuple(rank_schools(rows, self.data.models, p.replicates, p.interval, p.seed))
+        lights = {str(s): str(self.data.verdict.school(s, year)["light"]) for s in rows["school_id"].unique()}
+        return tuple(rank_schools(rows, self.data.models, p.replicates, p.interval, p.seed, lights))
 
-    def _levels_key(self) -> list[tuple[int, str, tuple[str, ...]]]:
-        return [(self.year, level, tuple(self.indicators)) for level in sorted(set(self.data.schools["level"].dropna()))]
+    def ranking_indicators(self, level: str) -> list[str]:
+        """The indicators the ranking of ``level`` rests on (those with a 合格 standard for its schools)."""
+        v = self.data.values
+        rows = v[(v["year"] == self.year) & (v["layer"] == "school") & (v["school_level"] == level)
+                 & v["qualified"].notna() & v["value"].notna()]
+        order = list(self.data.models.indicators)
+        return sorted(set(rows["indicator_id"]), key=lambda i: order.index(i) if i in order else len(order))
+
+    def _levels_key(self) -> list[tuple[int, str]]:
+        return [(self.year, level) for level in sorted(set(self.data.schools["level"].dropna()))]
 
     def ranking_ready(self) -> bool:
         """Whether the ranking of the current choice is computed (it takes seconds: bootstrap)."""
@@ -147,8 +159,8 @@ class ProvinceModel(AppModel):
         levels = sorted(set(self.data.schools["level"].dropna()))
         out = {}
         for level in levels:
-            self._done.add((self.year, level, tuple(self.indicators)))
-            rows = tuple(r for r in self._rank(self.year, level, tuple(self.indicators)) if r.school_id in shown)
+            self._done.add((self.year, level))
+            rows = tuple(r for r in self._rank(self.year, level) if r.school_id in shown)
             if rows:
                 out[level] = rows
         return out
@@ -172,10 +184,28 @@ class ProvinceModel(AppModel):
         return m[m["indicator_id"].isin(self.indicators)].sort_values(["indicator_id", "school_level", "year"])
 
     def cities(self) -> list[str]:
-        return sorted(set(self.data.schools["city"].dropna().astype(str)))
+        return sorted(set(self.data.schools["city"].dropna().astype(str)), key=pinyin_key)
 
     def levels(self) -> list[str]:
-        return sorted(set(self.data.schools["level"].dropna().astype(str)))
+        return sorted(set(self.data.schools["level"].dropna().astype(str)), key=pinyin_key)
+
+    def unit(self, indicator_id: str) -> str:
+        ind = self.data.models.indicators.get(indicator_id)
+        return "" if ind is None else ind.unit
+
+    def filters(self) -> list[tuple[str, str]]:
+        """The choices behind what is shown (the first sheet of the export), in the interface's language."""
+        t = self.t
+        names = "、".join(self.name(i) for i in self.indicators)
+        order = ("降序" if self.descending else "升序") if self.lang == "zh" else (
+            "descending" if self.descending else "ascending")
+        sort = self.name(self.sort_by) if self.sort_by in self.indicators else t(self.sort_by if self.sort_by in (
+            "city", "level") else "school")
+        return [(t("year"), f"{self.year}–{self.year + 1}"), (t("school_level"), self.level or t("all")),
+                (t("city"), self.city or t("all")), (t("search"), self.search.strip() or "—"),
+                (t("choose_indicators"), names), (t("sort_by"), f"{sort}（{order}）" if self.lang == "zh" else
+                                                  f"{sort} ({order})"),
+                (t("user"), self.ctx.user.name)]
 
     def export(self) -> bytes:
         """The table, cards, ranking, roll-up and medians as one Excel workbook."""

@@ -15,31 +15,22 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
-from traitlets import Instance, Int, List, Unicode, observe
+from traitlets import Bool, Instance, Int, List, Unicode, observe
 
-from ...workflow.tasks import PLANNED
+from ...reports.wording import public_message
+from ...workflow.tasks import DROPPED, PLANNED
 from ..base import AppModel
-from ..board import Board, Cell, build_board, num
+from ..board import Board, build_board, num
+from ..detail import Detail, DetailMixin  # noqa: F401  (Detail: re-exported)
 from ..jobs import Job
+from ..pinyin import pinyin_key
+from .writing import WritingMixin
 
-TASK_FIELDS = ("problem", "cause", "measure", "owner", "deadline", "status")
+TASK_FIELDS = ("problem", "cause", "measure", "owner", "deadline", "status", "drop_reason", "evidence",
+               "target_value")
 REPORT_FORMATS = {"html": ("网页 HTML", "text/html"), "pdf": ("PDF", "application/pdf"),
                   "docx": ("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
                   "xlsx": ("Excel 数据表", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
-
-
-@dataclass(frozen=True)
-class Detail:
-    """Everything the detail panel shows about one indicator of the current board."""
-
-    cell: Cell
-    school_level: str
-    history: tuple[tuple[int, float | None, float | None, float | None, float | None], ...]  # year, value, q1, med, q3
-    peers: tuple[float, ...]
-    programs: tuple[dict, ...]
-    warnings: tuple[dict, ...]
-    follow_ups: tuple[dict, ...]
 
 
 @dataclass(frozen=True)
@@ -49,10 +40,18 @@ class ReportFile:
     data: bytes
 
 
-class SelfDiagnosisModel(AppModel):
-    """School, year, layer, program and indicator chosen; the board, tasks and report job they give."""
+class SelfDiagnosisModel(WritingMixin, DetailMixin, AppModel):
+    """School, year, layer, program and indicator chosen; the board, tasks and report job they give.
+
+    ``only_warned`` (只看红黄), ``query`` (search) and ``focus`` (one item, chosen by clicking its card)
+    choose what the board lists; the lights and counts stay the verdict's.
+    """
 
     school = Unicode("")
+    only_warned = Bool(False)
+    query = Unicode("")
+    focus = Unicode("")
+    field_errors = List()  # (field, message) of the last refused save of a measure
     year = Int(0)
     layer = Unicode("school")
     program = Unicode("")
@@ -69,8 +68,9 @@ class SelfDiagnosisModel(AppModel):
         super().__init__(ctx, data)
         self._quiet, self._years_of = True, None
         self.report_job = Job()
+        rows = sorted(self.data.schools.to_dict("records"), key=lambda r: pinyin_key(r["name"]))
         self.schools = [(f"{r['name']}（{r['school_id']}）", str(r["school_id"]))
-                        for r in self.data.schools.to_dict("records") if self.data.years_of(r["school_id"])]
+                        for r in rows if self.data.years_of(r["school_id"])]
         self._quiet = False
         if self.schools:
             self.choose(school=school or self.schools[0][1], year=year)
@@ -89,7 +89,8 @@ class SelfDiagnosisModel(AppModel):
             self.year = int(want) if want in self.years else int(self.years[-1]) if self.years else 0
             if layer is not None:
                 self.layer = layer
-            self.programs = [(f"{c} {n}".strip(), c) for c, n in self.data.programs_of(self.school, self.year)]
+            found = sorted(self.data.programs_of(self.school, self.year), key=lambda p: pinyin_key(p[1] or p[0]))
+            self.programs = [(f"{n or c}（{c}）" if n else c, c) for c, n in found]
             codes = [c for _, c in self.programs]
             want_program = program if program is not None else self.program
             self.program = want_program if want_program in codes else (codes[0] if codes else "")
@@ -123,46 +124,6 @@ class SelfDiagnosisModel(AppModel):
                       for r in frame.to_dict("records")]
 
     # ---- detail ---------------------------------------------------------------------------------
-    def detail(self, indicator: str | None = None) -> Detail | None:
-        """The detail of ``indicator`` (default: the chosen one) on the current board."""
-        board, ind = self.board, indicator or self.indicator
-        cell = board.cell(ind) if board is not None and ind else None
-        if cell is None:
-            return None
-        data, level = self.data, board.school_level
-        group = data.peer_group(board.school_id)  # the one comparison group, as the warnings quote it
-        history = []
-        for year, value in cell.trend:
-            key = (group, board.layer, year, ind)
-            q = data.quartiles.loc[key] if key in data.quartiles.index else None
-            history.append((year, value, *(num(q[c]) if q is not None else None
-                                           for c in ("peer_q1", "peer_median", "peer_q3"))))
-        peers = tuple(float(v) for v in data.peer_values(group, board.layer, board.year, ind))
-        programs: tuple[dict, ...] = ()
-        if board.layer == "school":
-            vals = data.values_of(board.school_id)
-            rows = vals[(vals["layer"] == "program") & (vals["year"] == board.year) & (vals["indicator_id"] == ind)]
-            programs = tuple({"code": r["unit"], "label": data.program_label(board.school_id, board.year, r["unit"]),
-                              "value": num(r["value"]), "level": str(r["level"] or ""),
-                              "qualified": num(r["qualified"]), "percentile": num(r["percentile"])}
-                             for r in rows.sort_values("value").to_dict("records"))
-        warnings = tuple(w for w in board.warnings if w["indicator_id"] == ind)
-        return Detail(cell, level, tuple(history), peers, programs, warnings, self._follow_ups(ind))
-
-    def _follow_ups(self, indicator: str) -> tuple[dict, ...]:
-        access, board = self.ctx.access, self.board
-        frame = access.follow_ups(board.school_id, board.year, status=None)
-        if frame.empty:
-            return ()
-        keep = (frame["indicator_id"].fillna("") == indicator) & (frame["layer"] == board.layer)
-        if board.layer != "school":
-            keep &= frame["unit"].fillna("") == board.unit
-        out = []
-        for r in frame[keep].to_dict("records"):
-            comments = access.follow_up_comments(int(r["id"])) if r.get("comments") else pd.DataFrame()
-            out.append({**r, "thread": comments.to_dict("records")})
-        return tuple(out)
-
     # ---- follow-ups -----------------------------------------------------------------------------
     def mark_follow_up(self, indicator: str | None = None, note: str | None = None) -> dict | None:
         """Mark the indicator's warning (or the indicator) of the current unit-year for follow-up."""
@@ -202,6 +163,13 @@ class SelfDiagnosisModel(AppModel):
         """
         clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items() if k in TASK_FIELDS}
         clean = {k: (None if v == "" else v) for k, v in clean.items()}
+        current = next((t for t in self.tasks if int(t["id"]) == int(task_id)), {}) if task_id is not None else {}
+        self.field_errors = self.check_measure({**{k: current.get(k) for k in TASK_FIELDS if k in current}, **clean})
+        if self.field_errors:
+            self.tell(self.t("form_errors").format(n=len(self.field_errors)), "error")
+            return None
+        if clean.get("target_value") is not None:
+            clean["target_value"] = float(str(clean["target_value"]).rstrip("%"))
         saved = None
         with self.guarded(self.t("measure_saved")):
             access, board = self.ctx.access, self.board
@@ -218,13 +186,70 @@ class SelfDiagnosisModel(AppModel):
         self.load_tasks()
         return saved
 
+    def check_measure(self, fields: dict) -> list[tuple[str, str]]:
+        """Every problem of a measure's form, by field (shown next to the field and listed at the top)."""
+        errors = []
+        if not fields.get("problem"):
+            errors.append(("problem", self.t("need_problem")))
+        if fields.get("status") == DROPPED and not fields.get("drop_reason"):
+            errors.append(("drop_reason", self.t("need_reason")))
+        deadline = fields.get("deadline")
+        if deadline is not None and not isinstance(deadline, dt.date):
+            try:
+                dt.date.fromisoformat(str(deadline))
+            except ValueError:
+                errors.append(("deadline", self.t("need_date")))
+        target = fields.get("target_value")
+        if target is not None and num(str(target).rstrip("%")) is None:
+            errors.append(("target_value", self.t("target_number")))
+        return errors
+
+    def withdraw_measure(self, task_id: int) -> bool:
+        """Withdraw a measure entered by mistake: nothing is deleted on the platform; it is set to 已放弃
+        with the reason that it was entered by mistake (the audit log keeps who and when)."""
+        current = next((t for t in self.tasks if int(t["id"]) == int(task_id)), None)
+        done = False
+        with self.guarded(self.t("measure_withdrawn")):
+            if current is None:
+                raise LookupError(self.t("no_measures"))
+            self.ctx.access.update_task(int(task_id), int(current["version"]), status=DROPPED,
+                                        drop_reason=self.t("withdrawn_reason"))
+            done = True
+        self.load_tasks()
+        return done
+
+    def program_overview(self) -> tuple[list[dict], list[tuple[str, str, str]]]:
+        """Programs × program-layer indicators of the school-year: rows (code, label, light, values by
+        indicator as (value, level)) and the indicators (id, name, unit) in model order."""
+        vals = self.data.values_of(self.school)
+        vals = vals[(vals["layer"] == "program") & (vals["year"] == int(self.year))]
+        models = self.data.models.indicators
+        ids = [i for i in models if i in set(vals["indicator_id"])]
+        name = (lambda i: models[i].name_en) if self.lang == "en" else (lambda i: models[i].name_zh)
+        rows = []
+        for code, label in self.programs:
+            mine = vals[vals["unit"] == code]
+            lights = self.data.verdict.unit_items(self.school, self.year, "program", code)
+            worst = next((s for s in ("red", "yellow") if any(r["light"] == s for r in lights.values())), "green")
+            rows.append({"code": code, "label": label, "light": worst,
+                         "values": {r["indicator_id"]: (num(r["value"]), str(r["level"] or ""))
+                                    for r in mine.to_dict("records")}})
+        return rows, [(i, name(i), models[i].unit) for i in ids]
+
+    def visible_items(self) -> list:
+        """The items the board lists: all, or the clicked one; with 只看红黄 only red and yellow ones."""
+        if self.board is None:
+            return []
+        items = [i for i in self.board.items if not self.focus or i.item == self.focus]
+        return [i for i in items if i.status in ("red", "yellow")] if self.only_warned else items
+
     def default_fields(self, warning: int | None) -> dict:
         """The form of a new measure for a warning: the problem is its message."""
         if self.board is None or warning is None or warning >= len(self.board.warnings):
             return {"problem": "", "status": PLANNED}
         w = self.board.warnings[int(warning)]
-        return {"problem": str(w["message_en"] if self.lang == "en" else w["message_zh"]), "status": PLANNED,
-                "deadline": dt.date(self.year + 1, 6, 30)}
+        return {"problem": str(w["message_en"] if self.lang == "en" else public_message(w["message_zh"])),
+                "status": PLANNED, "deadline": dt.date(self.year + 1, 6, 30)}
 
     # ---- report ---------------------------------------------------------------------------------
     def start_report(self, fmt: str = "html") -> bool:
@@ -235,13 +260,13 @@ class SelfDiagnosisModel(AppModel):
         school, year, ctx = self.school, self.year, self.ctx
 
         def work(report: Any) -> ReportFile:  # noqa: ANN401
-            report(0.1, "汇总数据 / gathering")
+            report(0.1, "汇总数据" if self.lang == "zh" else "gathering")
             gathered = gather_school(ctx.source, school, year)
-            report(0.45, "排版 / rendering")
+            report(0.45, "排版" if self.lang == "zh" else "rendering")
             with tempfile.TemporaryDirectory() as tmp:
                 built = write_school(gathered, [fmt], Path(tmp))
                 path = built.paths[fmt]
-                report(0.95, "完成 / done")
+                report(0.95, "完成" if self.lang == "zh" else "done")
                 return ReportFile(path.name, REPORT_FORMATS[fmt][1], path.read_bytes())
 
         return self.report_job.start(work)

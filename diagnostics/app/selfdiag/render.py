@@ -1,20 +1,17 @@
-"""HTML of the self-diagnosis board and of an indicator's detail (every data text escaped)."""
+"""HTML of the self-diagnosis board: the verdict strip, the item cards, the program overview (data texts escaped)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
 
-from ...charts import PALETTE
-from ...reports.figures import trend_chart
-from ...reports.fmt import METHOD_LABELS, format_value, unit_label
-from ...reports.model import IndicatorRow, TrendPoint
+from ...reports.fmt import METHOD_LABELS, format_value
+from ...reports.wording import public_message, public_rule, public_source
 from ...warnings.verdict import SCOPE_EN, SCOPE_ZH
 from ..board import Board, Cell, Item
-from ..i18n import item_name, pick, tr
-from ..markup import Col, sparkline, strip_plot, table
+from ..i18n import item_name, level_name, pick, tr, unit_text
+from ..markup import Col, Td, sparkline, table
 from ..theme import badge, level_html, severity_badge
-from .model import Detail
 
 Link = Callable[[str, str], str]  # (key, text) -> clickable HTML
 
@@ -49,38 +46,55 @@ def academic_year(year: int, lang: str) -> str:
     return f"{year}–{year + 1} 学年" if lang == "zh" else f"academic year {year}–{year + 1}"
 
 
-def summary_html(board: Board, lang: str) -> str:
-    """The strip over the board: school, card, overall light and the light of every item."""
+def summary_html(board: Board, lang: str, attrs: Callable[[str], str] | None = None, focus: str = "") -> str:
+    """The strip over the board: school, card, overall light and the light of every item (a card to click:
+    the board then lists that item only)."""
     card = board.card
     card_text = {"红牌": "■ 红牌（暂停招生）", "黄牌": "▲ 黄牌（限制招生）", "不适用": "— 不适用（仅高职）"}.get(
         card, "● 无黄牌、红牌") if lang == "zh" else {"红牌": "■ red card", "黄牌": "▲ yellow card",
-                                                   "不适用": "— n/a (高职 only)"}.get(card, "● no card")
+                                                   "不适用": "— n/a (higher vocational only)"}.get(card, "● no card")
     card_status = {"红牌": "red", "黄牌": "yellow", "不适用": "none"}.get(card, "green")
     where = f" · {escape(board.unit_label)}" if board.unit else ""
-    lights = "".join(f'<div class="za-light {i.status}" data-item="{escape(i.item)}" data-light="{i.status}" '
-                     f'data-red="{i.red}" data-yellow="{i.yellow}"><b>{escape(item_name(i.item, lang))}</b>'
-                     f'{badge(i.status, lang)}<span class="za-muted">{escape(counts(i, lang))}</span></div>'
-                     for i in board.items)
+    lights = []
+    for i in board.items:
+        inner = f"<b>{escape(item_name(i.item, lang))}</b>{badge(i.status, lang)}"
+        chosen = " za-chosen" if focus == i.item else ""
+        click = attrs("item:" + i.item) if attrs else ""
+        lights.append(f'<div class="za-light {i.status}{chosen}" data-item="{escape(i.item)}" data-light="{i.status}" '
+                      f'data-red="{i.red}" data-yellow="{i.yellow}"{click}>{inner}'
+                      f'<span class="za-muted">{escape(counts(i, lang))}</span></div>')
+    level = level_name(board.school_level, lang)
     scope = SCOPE_ZH if lang == "zh" else SCOPE_EN  # which warnings the lights count, stated once
-    return (f'<div class="za-card"><h3>{escape(board.school_name)}<span class="za-muted">{escape(board.school_id)} · '
-            f'{escape(board.school_level)} · {escape(academic_year(board.year, lang))}{where}</span></h3>'
+    return (f'<div class="za-card"><h3>{escape(board.school_name)}<span class="za-muted">{escape(level)} · '
+            f'{escape(academic_year(board.year, lang))}{where}</span></h3>'
             f'<div>{escape(tr("overall", lang))}：{badge(board.overall, lang)} &nbsp; {escape(tr("card", lang))}：'
             f'{badge(card_status, lang, card_text)}'
-            f'<span class="za-muted"> {escape(board.card_reasons[:160])}</span></div>'
-            f'<div class="za-lights">{lights}</div><p class="za-muted">{escape(scope)}</p></div>')
+            f'<span class="za-muted"> {escape(public_message(board.card_reasons)[:160])}</span></div>'
+            f'<div class="za-lights">{"".join(lights)}</div><p class="za-muted">{escape(scope)}</p>'
+            f'<div class="za-muted">{escape(tr("click_item", lang))}</div></div>')
+
+
+TARGET_EN = {"达成": "met", "未达成": "not met", "无数值": "no value", "": "—"}
+
+
+def target_state(cell: Cell, lang: str) -> str:
+    state = cell.target_state
+    cls = {"达成": "green", "未达成": "yellow"}.get(state, "none")
+    text = (TARGET_EN.get(state, state) if lang == "en" else state) or "—"
+    return f'<span class="za-level {cls}">{escape(text)}</span>'
 
 
 def _row(cell: Cell, year: int, lang: str, link: Link) -> dict:
     raw = "" if cell.value is None else repr(cell.value)
-    unit = unit_label(cell.unit) if cell.unit != "%" and cell.value is not None else ""
+    unit = unit_text(cell.unit, lang) if cell.unit not in ("%", "", "1") and cell.value is not None else ""
     value = (f'<span class="za-v" data-ind="{escape(cell.indicator_id)}" data-raw="{escape(raw)}">'
              f"{escape(cell.text)}</span>" + (f" <span class=za-muted>{escape(unit)}</span>" if unit else ""))
     std = standard_text(cell, lang)
-    target = cell.fmt(cell.target)
+    level = level_html(cell.level, lang) + (f' <span class="za-muted">{escape(std)}</span>' if cell.level else "")
     return {"name": link(cell.indicator_id, cell_name(cell, lang)), "value": value,
-            "level": level_html(cell.level, lang) + (f' <span class="za-muted">{escape(std)}</span>' if cell.level else ""),
-            "target": escape(target), "median": escape(cell.fmt(cell.peer_median)),
-            "pct": escape(percentile_text(cell.percentile, lang)),
+            "level": level if cell.level or cell.qualified is not None else '<span class="za-muted">—</span>',
+            "target": escape(cell.fmt(cell.target)), "met": target_state(cell, lang),
+            "median": escape(cell.fmt(cell.peer_median)), "pct": escape(percentile_text(cell.percentile, lang)),
             "trend": sparkline(cell.trend, year, cell.qualified),
             "warn": severity_badge(cell.severity, lang) if cell.severity else ""}
 
@@ -94,37 +108,83 @@ def _urgency(cell: Cell) -> tuple[int, int]:
     return SEVERITY_ORDER.get(cell.severity, 3), LEVEL_ORDER.get(cell.level, 2)
 
 
-def item_html(item: Item, board: Board, lang: str, link: Link) -> str:
+def warning_key(w: dict) -> tuple:
+    return (w.get("layer"), w.get("unit"), w.get("indicator_id"), w.get("message_zh"))
+
+
+def _matches(cell: Cell, query: str) -> bool:
+    q = query.strip().lower()
+    return not q or q in cell.name_zh.lower() or q in cell.name_en.lower()
+
+
+def item_html(item: Item, board: Board, lang: str, link: Link, shown: dict | None = None, query: str = "") -> str:
+    """One item's card: its indicators (warned first) and its warnings; a warning already listed under an
+    earlier item (its indicator belongs to both) is named there, not listed twice."""
     cols = [Col("name", tr("indicator", lang), raw=True), Col("value", tr("value", lang), num=True, raw=True),
             Col("level", tr("level", lang), raw=True), Col("target", tr("target", lang), num=True, raw=True),
-            Col("median", tr("peer_median", lang), num=True, raw=True),
+            Col("met", tr("target_met", lang), raw=True), Col("median", tr("peer_median", lang), num=True, raw=True),
             Col("pct", tr("percentile", lang), num=True, raw=True), Col("trend", tr("trend", lang), raw=True),
             Col("warn", tr("warnings", lang), raw=True)]
-    rows = table([_row(c, board.year, lang, link) for c in sorted(item.cells, key=_urgency)], cols,
-                 widths=("25%", "10%", "21%", "9%", "9%", "9%", "110px", "10%"))
+    cells = [c for c in sorted(item.cells, key=_urgency) if _matches(c, query)]
+    rows = table([_row(c, board.year, lang, link) for c in cells], cols,
+                 widths=("23%", "9%", "19%", "8%", "7%", "8%", "8%", "100px", "10%"))
     units = {c.indicator_id: c.unit for c in item.cells}
+    shown = {} if shown is None else shown
+    names = {c.indicator_id: c for c in item.cells}
+    fresh, elsewhere = [], {}
+    for w in item.warnings:
+        if query and not (w["indicator_id"] in names and _matches(names[w["indicator_id"]], query)):
+            continue
+        key = warning_key(w)
+        if key in shown:
+            elsewhere[shown[key]] = elsewhere.get(shown[key], 0) + 1
+        else:
+            shown[key] = item.item
+            fresh.append(w)
     warns = "".join(f"<li><details><summary>{severity_badge(w['severity'], lang)} "
-                    f"{escape(pick(w['message_zh'], w['message_en'], lang))}</summary>"
+                    f"{escape(message_text(w, lang))}</summary>"
                     f"{flags_table((w,), units.get(w['indicator_id'] or '', ''), lang)}</details></li>"
-                    for w in item.warnings[:12])
-    more = len(item.warnings) - 12
-    warns_html = (f'<h4>{escape(tr("warnings", lang))}</h4><ul class="za-warnlist">{warns}</ul>'
-                  + (f'<div class="za-muted">… +{more}</div>' if more > 0 else "")) if warns else ""
+                    for w in fresh[:12])
+    more = len(fresh) - 12
+    also = "".join(f'<div class="za-muted">{escape(tr("also_under", lang).format(n=n, item=item_name(k, lang)))}</div>'
+                   for k, n in elsewhere.items())
+    warns_html = ((f'<h4>{escape(tr("warnings", lang))}</h4><ul class="za-warnlist">{warns}</ul>' if warns else "")
+                  + (f'<div class="za-muted">… +{more}</div>' if more > 0 else "") + also)
+    if query and not cells and not fresh:
+        return ""
+    wide = f'<div class="za-wide">{rows}</div>' if rows else ""
     return (f'<div class="za-card" data-item="{escape(item.item)}"><h3>{badge(item.status, lang)} '
             f'{escape(item_name(item.item, lang))}'
-            f'<span class="za-muted">{escape(counts(item, lang))}</span></h3>{rows}{warns_html}</div>')
+            f'<span class="za-muted">{escape(counts(item, lang))}</span></h3>{wide}{warns_html}</div>')
 
 
-def board_html(board: Board, lang: str, link: Link) -> str:
-    return "".join(item_html(i, board, lang, link) for i in board.items)
+def message_text(w: dict, lang: str) -> str:
+    return str(w.get("message_en") or w.get("message_zh") or "") if lang == "en" else public_message(w.get("message_zh"))
 
 
-def _trend_svg(d: Detail, lang: str) -> str:
-    c = d.cell
-    row = IndicatorRow(c.indicator_id, cell_name(c, lang), c.unit, c.direction, c.value, c.text,
-                       trend=tuple(TrendPoint(y, v, med, q1, q3) for y, v, q1, med, q3 in d.history),
-                       qualified=c.qualified, restriction=c.restriction, target=c.target)
-    return trend_chart([row], "同类院校" if lang == "zh" else "peers") or ""
+def board_html(board: Board, lang: str, link: Link, items: list | None = None, query: str = "") -> str:
+    shown: dict = {}
+    parts = [item_html(i, board, lang, link, shown, query) for i in (board.items if items is None else items)]
+    return "".join(parts) or f'<div class="za-card za-muted">{escape(tr("nothing_to_show", lang))}</div>'
+
+
+def program_overview_html(rows: list[dict], indicators: list[tuple[str, str, str]], lang: str, link: Link) -> str:
+    """Programs × indicators of the program layer: each cell the value with its standard level's symbol."""
+    symbols = {"合格": "●", "不合格": "▲", "限制招生": "■"}
+    status = {"合格": "green", "不合格": "yellow", "限制招生": "red"}
+    cols = [Col("program", tr("program", lang), raw=True), Col("light", tr("status", lang), raw=True),
+            *(Col(i, name, num=True, raw=True) for i, name, _unit in indicators)]
+    out = []
+    for r in rows:
+        row = {"program": Td(link("program:" + r["code"], r["label"]), "za-nowrap"), "light": badge(r["light"], lang)}
+        for i, _name, unit in indicators:
+            v, level = r["values"].get(i, (None, ""))
+            mark = symbols.get(level, "")
+            row[i] = Td(f"{escape(format_value(v, unit))} {mark}".strip(), f"cell {status.get(level, 'none')}")
+        out.append(row)
+    return (f'<div class="za-card za-programs"><h3>{escape(tr("program_overview", lang))}</h3>'
+            f'<div class="za-muted">{escape(tr("legend_levels", lang))}</div>'
+            f'<div class="za-scroll">{table(out, cols, cls="za-table za-heat za-sticky")}</div></div>')
 
 
 def _flag_rows(warnings: tuple[dict, ...], unit: str, lang: str) -> list[dict]:
@@ -133,11 +193,12 @@ def _flag_rows(warnings: tuple[dict, ...], unit: str, lang: str) -> list[dict]:
     for w in warnings:
         for f in w.get("evidence") or []:
             method = METHOD_LABELS.get(f.get("method", ""), f.get("method", "")) if lang == "zh" else f.get("method")
+            rule = f"{public_rule(f.get('rule') or '')} · {public_source(f.get('source') or '')}".strip(" ·")
+            n = f.get("n")
             rows.append({"sev": severity_badge(f.get("severity", "info"), lang), "method": method,
-                         "msg": pick(f.get("message_zh"), f.get("message_en"), lang),
-                         "rule": f"{f.get('rule') or ''} · {f.get('source') or ''}".strip(" ·"),
+                         "msg": message_text(f, lang), "rule": rule,
                          "obs": format_value(f.get("observed"), unit), "exp": f.get("expected") or "—",
-                         "n": "" if f.get("n") is None else f.get("n")})
+                         "n": "" if n is None or n != n else f"{int(n):,}"})
     return rows
 
 
@@ -145,46 +206,4 @@ def flags_table(warnings: tuple[dict, ...], unit: str, lang: str) -> str:
     cols = [Col("sev", "", raw=True), Col("method", tr("method", lang)), Col("msg", tr("message", lang)),
             Col("rule", tr("source", lang)), Col("obs", tr("observed", lang), num=True),
             Col("exp", tr("expected", lang)), Col("n", tr("n", lang), num=True)]
-    return table(_flag_rows(warnings, unit, lang), cols, empty=tr("no_warnings", lang))
-
-
-def _follow_html(d: Detail, lang: str) -> str:
-    if not d.follow_ups:
-        return f'<div class="za-muted">{escape(tr("no_follow", lang))}</div>'
-    parts = []
-    for f in d.follow_ups:
-        thread = "".join(f"<li><b>{escape(str(c.get('author', '')))}</b> {escape(str(c.get('at', ''))[:16])}："
-                         f"{escape(str(c.get('text', '')))}</li>" for c in f.get("thread", []))
-        parts.append(f'<div class="za-follow" data-id="{int(f["id"])}"><b>#{int(f["id"])}</b> '
-                     f'{escape(str(f.get("status", "")))} · {escape(str(f.get("created_by", "")))} '
-                     f'{escape(str(f.get("created_at", ""))[:16])} {escape(str(f.get("note") or ""))}'
-                     f"<ul>{thread}</ul></div>")
-    return "".join(parts)
-
-
-def detail_html(d: Detail, lang: str) -> str:
-    c = d.cell
-    std = f"{tr('standard', lang)} {standard_text(c, lang)} {c.standard_source}" if c.qualified is not None else ""
-    ind_def = f'<div class="za-muted">{escape(std)}</div>'
-    head = (f'<div class="za-card"><h3>{escape(cell_name(c, lang))} <span class="za-muted">{escape(c.indicator_id)}'
-            f'</span></h3><div>{escape(tr("value", lang))}：<b class="za-detail-value" data-raw="{c.value!r}">'
-            f"{escape(c.text)}</b> {escape(unit_label(c.unit) if c.unit != '%' else '')} &nbsp; {level_html(c.level, lang)} &nbsp; "
-            f'{escape(tr("target", lang))}：{escape(c.fmt(c.target))} &nbsp; {escape(tr("peer_median", lang))}：'
-            f'{escape(c.fmt(c.peer_median))} &nbsp; {escape(tr("percentile", lang))}：'
-            f'{escape(percentile_text(c.percentile, lang))}</div>{ind_def}</div>')
-    lines = [(c.qualified, PALETTE["standard"], "合格" if lang == "zh" else "standard")] if c.qualified else []
-    if c.peer_median is not None:
-        lines.append((c.peer_median, PALETTE["peer"], "中位数" if lang == "zh" else "median"))
-    dist = strip_plot({d.school_level or "—": d.peers}, c.value, "本校" if lang == "zh" else "this school", lines)
-    charts = (f'<div class="za-card"><h4>{escape(tr("history", lang))}</h4>{_trend_svg(d, lang)}</div>'
-              f'<div class="za-card"><h4>{escape(tr("distribution", lang))}</h4>{dist}'
-              f'<div class="za-muted">{escape(tr("peer_note", lang))} · n = {len(d.peers)}</div></div>')
-    programs = table([{"p": p["label"], "v": format_value(p["value"], c.unit), "l": level_html(p["level"], lang),
-                       "pct": percentile_text(p["percentile"], lang)} for p in d.programs],
-                     [Col("p", tr("program", lang)), Col("v", tr("value", lang), num=True),
-                      Col("l", tr("level", lang), raw=True), Col("pct", tr("percentile", lang), num=True)])
-    prog = f'<div class="za-card"><h4>{escape(tr("programs", lang))}</h4>{programs}</div>' if d.programs else ""
-    flags = flags_table(d.warnings, c.unit, lang)
-    return (head + f'<div class="za-grid2">{charts}</div>{prog}'
-            f'<div class="za-card"><h4>{escape(tr("flags", lang))}</h4>{flags}</div>'
-            f'<div class="za-card"><h4>{escape(tr("follow_ups", lang))}</h4>{_follow_html(d, lang)}</div>')
+    return f'<div class="za-wide">{table(_flag_rows(warnings, unit, lang), cols, empty=tr("no_warnings", lang))}</div>'

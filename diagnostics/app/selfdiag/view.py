@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from html import escape
 
 import ipywidgets as w
 
-from ...workflow.tasks import STATUSES
 from ..i18n import pick, tr
-from ..markup import Col, download_link, table
+from ..markup import download_link
 from ..theme import message
 from ..widgets import ClickBridge, JobView, Shell, button
+from .detail import detail_html
+from .forms import MeasuresForm, NarrativesForm, TargetsForm
 from .model import REPORT_FORMATS, ReportFile, SelfDiagnosisModel
-from .render import board_html, detail_html, summary_html
+from .render import board_html, program_overview_html, summary_html
 
-BOARD, DETAIL, MEASURES, REPORT = range(4)
+BOARD, DETAIL, MEASURES, TARGETS, WRITING, REPORT = range(6)
+TAB_KEYS = ("board", "detail", "measures", "targets_tab", "writing", "report")
 
 
 class SelfDiagnosisView:
-    """The page: choices, the lights, and tabs for the board, the detail, the measures and the report."""
+    """The page: choices, the verdict strip, and tabs for the board, the detail, the measures, the targets,
+    the report's text and the report."""
 
     def __init__(self, model: SelfDiagnosisModel) -> None:
         self.model = model
@@ -28,7 +30,7 @@ class SelfDiagnosisView:
         self.bridge = ClickBridge(self._pick)
         wide = {"description_width": "initial"}
         self.school = w.Dropdown(layout=w.Layout(width="360px"), style=wide)
-        self.year = w.Dropdown(layout=w.Layout(width="190px"), style=wide)
+        self.year = w.Dropdown(layout=w.Layout(width="200px"), style=wide)
         self.layer = w.ToggleButtons(style={"button_width": "76px"})
         self.program = w.Dropdown(layout=w.Layout(width="320px"), style=wide)
         self.refresh = button("")
@@ -37,22 +39,36 @@ class SelfDiagnosisView:
             widget.add_class(f"za-{name}")
             widget.observe(self._chosen, "value")
         self.refresh.on_click(lambda _b: self._reload())
-        bar = w.HBox([self.school, self.year, self.layer, self.program, self.refresh])
+        bar = w.HBox([self.school, self.year, self.layer, self.program, self.refresh],
+                     layout=w.Layout(flex_flow="row wrap"))
         bar.add_class("za-toolbar")
+        self.only = w.Checkbox(indent=False, layout=w.Layout(width="auto"))
+        self.only.add_class("za-only-warned")
+        self.query = w.Text(continuous_update=False, layout=w.Layout(width="240px"))
+        self.query.add_class("za-query")
+        self.all_items = button("")
+        self.all_items.on_click(lambda _b: self._focus(""))
+        self.only.observe(lambda c: setattr(model, "only_warned", bool(c["new"])), "value")
+        self.query.observe(lambda c: setattr(model, "query", c["new"]), "value")
+        filters = w.HBox([self.only, self.query, self.all_items], layout=w.Layout(flex_flow="row wrap"))
+        filters.add_class("za-toolbar")
         self.summary = w.HTML()
+        self.overview = w.HTML()
         self.board = w.HTML()
         self.board.add_class("za-board")
         self._build_detail()
-        self._build_measures()
+        self.measures = MeasuresForm(model)
+        self.targets = TargetsForm(model)
+        self.writing = NarrativesForm(model)
         self._build_report()
-        self.tabs = w.Tab(children=[w.VBox([self.board, self.bridge.box]), self.detail_box, self.measures_box,
-                                    self.report_box])
+        self.tabs = w.Tab(children=[w.VBox([filters, self.overview, self.board]), self.detail_box,
+                                    self.measures.box, self.targets.box, self.writing.box, self.report_box])
         self.tabs.observe(self._tab, "selected_index")
-        self.shell.body.children = [bar, self.summary, self.tabs]
+        self.shell.body.children = [bar, self.summary, self.tabs, self.bridge.box]
         model.observe(self._options, ["schools", "years", "programs"])
-        model.observe(self._render, "board")
+        model.observe(self._render, ["board", "only_warned", "query", "focus"])
         model.observe(self._relabel, "lang")
-        model.observe(self._tasks, "tasks")
+        model.observe(self.measures.tasks, "tasks")
         self._relabel()
 
     @property
@@ -65,7 +81,8 @@ class SelfDiagnosisView:
         try:
             self.school.options = m.schools
             self.school.value = m.school if m.school in [v for _, v in m.schools] else None
-            self.year.options = [(f"{y}–{y + 1}", y) for y in m.years]
+            suffix = " 学年" if m.lang == "zh" else ""
+            self.year.options = [(f"{y}–{y + 1}{suffix}", y) for y in m.years]
             self.year.value = m.year if m.year in m.years else None
             self.layer.options = [(tr("layer_school", m.lang), "school"), (tr("layer_program", m.lang), "program")]
             self.layer.value = m.layer
@@ -86,34 +103,57 @@ class SelfDiagnosisView:
             self.model.reload()
             self.model.choose()
 
+    def _focus(self, item: str) -> None:
+        self.model.focus = item
+
     # ---- board ----------------------------------------------------------------------------------
     def _render(self, _change: object = None) -> None:
         m = self.model
         self._options()
         if m.board is None:
             self.summary.value = message(tr("no_data", m.lang), "info")
-            self.board.value = ""
+            self.board.value = self.overview.value = ""
             return
-        self.summary.value = summary_html(m.board, m.lang)
-        self.board.value = board_html(m.board, m.lang, self.bridge.link)
+        self.summary.value = summary_html(m.board, m.lang, self.bridge.attrs, m.focus)
+        self.all_items.layout.display = "" if m.focus else "none"
+        self.board.value = board_html(m.board, m.lang, self.bridge.link, m.visible_items(), m.query)
+        if m.layer == "program":
+            rows, inds = m.program_overview()
+            self.overview.value = program_overview_html(rows, inds, m.lang, self.bridge.link)
+        else:
+            self.overview.value = ""
         self._sync = True
         self.indicator.options = list(dict.fromkeys((pick(c.name_zh, c.name_en, m.lang), c.indicator_id)
                                                     for i in m.board.items for c in i.cells))
         self.indicator.value = m.indicator if m.board.cell(m.indicator) is not None else None
         self._sync = False
-        self._warnings()
+        self.measures.warnings()
         self._dirty = True
         if self.tabs.selected_index == DETAIL:
             self._show_detail()
+        elif self.tabs.selected_index == TARGETS:
+            self.targets.show()
+        elif self.tabs.selected_index == WRITING:
+            self.writing.show()
 
-    def _pick(self, indicator: str) -> None:
-        self.model.indicator = indicator
+    def _pick(self, key: str) -> None:
+        if key.startswith("item:"):
+            self._focus(key[5:])
+            return
+        if key.startswith("program:"):
+            self.model.choose(layer="program", program=key[8:])
+            return
+        self.model.indicator = key
         self.tabs.selected_index = DETAIL
         self._show_detail()
 
     def _tab(self, change: dict) -> None:
         if change["new"] == DETAIL and self._dirty:
             self._show_detail()
+        elif change["new"] == TARGETS:
+            self.targets.show()
+        elif change["new"] == WRITING:
+            self.writing.show()
 
     # ---- detail ---------------------------------------------------------------------------------
     def _build_detail(self) -> None:
@@ -127,7 +167,8 @@ class SelfDiagnosisView:
         self.add_comment.on_click(lambda _b: self._follow(mark=False))
         self.detail = w.HTML()
         self.detail.add_class("za-detail")
-        self.follow_bar = w.HBox([self.mark, self.comment_to, self.comment, self.add_comment])
+        self.follow_bar = w.HBox([self.mark, self.comment_to, self.comment, self.add_comment],
+                                 layout=w.Layout(flex_flow="row wrap"))
         self.follow_bar.add_class("za-toolbar")
         self.detail_box = w.VBox([self.indicator, self.detail, self.follow_bar])
         self._dirty = True
@@ -143,7 +184,10 @@ class SelfDiagnosisView:
             self.detail.value = message(tr("detail_hint", m.lang), "info")
             self.follow_bar.layout.display = "none"
             return
-        self.detail.value = detail_html(d, m.lang)
+        records = ("", None)
+        with m.guarded():
+            records = m.records()
+        self.detail.value = detail_html(d, m.lang, m.data.models.indicators.get(m.indicator), records)
         self.comment_to.options = [(f"#{int(f['id'])}", int(f["id"])) for f in d.follow_ups]
         self.follow_bar.layout.display = ""
         shown = "" if d.follow_ups else "none"
@@ -159,91 +203,15 @@ class SelfDiagnosisView:
                 self.comment.value = ""
         self._show_detail()
 
-    # ---- measures -------------------------------------------------------------------------------
-    def _build_measures(self) -> None:
-        self.warning = w.Dropdown(layout=w.Layout(width="100%"))
-        self.editing = w.Dropdown(layout=w.Layout(width="100%"))
-        self.fields = {"problem": w.Textarea(layout=w.Layout(width="100%", height="56px")),
-                       "cause": w.Textarea(layout=w.Layout(width="100%", height="56px")),
-                       "measure": w.Textarea(layout=w.Layout(width="100%", height="72px")),
-                       "owner": w.Text(layout=w.Layout(width="320px")),
-                       "deadline": w.DatePicker(layout=w.Layout(width="200px")),
-                       "status": w.Dropdown(options=[(v, k) for k, v in STATUSES.items()],
-                                            layout=w.Layout(width="200px"))}
-        for key, widget in self.fields.items():
-            widget.add_class(f"za-field-{key}")
-        self.save = button("", primary=True)
-        self.save.add_class("za-save-measure")
-        self.save.on_click(lambda _b: self._save())
-        self.warning.observe(lambda _c: self._fill(), "value")
-        self.editing.observe(lambda _c: self._fill(), "value")
-        self.labels = {k: w.HTML() for k in [*self.fields, "warning", "editing"]}
-        rows = [w.VBox([self.labels[k], widget]) for k, widget in
-                [("warning", self.warning), ("editing", self.editing)] + list(self.fields.items())]
-        form = w.VBox([*rows, self.save])
-        form.add_class("za-card")
-        self.task_list = w.HTML()
-        self.measures_box = w.VBox([form, self.task_list])
-
-    def _warnings(self) -> None:
-        m = self.model
-        self._sync = True
-        self.warning.options = [(tr("new_measure", m.lang), -1), *m.warning_options()]
-        self.warning.value = -1
-        self._sync = False
-        self._tasks()
-
-    def _tasks(self, _change: object = None) -> None:
-        m = self.model
-        self._sync = True
-        keep = self.editing.value
-        self.editing.options = [(tr("new_measure", m.lang), -1)] + [
-            (f"#{int(t['id'])} {str(t['problem'])[:50]}", int(t["id"])) for t in m.tasks]
-        self.editing.value = keep if keep in [int(t["id"]) for t in m.tasks] else -1
-        self._sync = False
-        cols = [Col("id", "#", num=True), Col("problem", tr("problem", m.lang)), Col("cause", tr("cause", m.lang)),
-                Col("measure", tr("measure", m.lang)), Col("owner", tr("owner", m.lang)),
-                Col("deadline", tr("deadline", m.lang)), Col("status", tr("task_status", m.lang))]
-        rows = [{**t, "status": STATUSES.get(t["status"], t["status"])} for t in m.tasks]
-        self.task_list.value = (f'<div class="za-card za-tasks"><h4>{escape(tr("measures", m.lang))}</h4>'
-                                f'{table(rows, cols, empty=tr("no_measures", m.lang))}</div>')
-
-    def _fill(self) -> None:
-        if self._sync:
-            return
-        m = self.model
-        task = next((t for t in m.tasks if int(t["id"]) == self.editing.value), None)
-        values = task if task is not None else m.default_fields(None if self.warning.value == -1
-                                                                else self.warning.value)
-        for key, widget in self.fields.items():
-            value = values.get(key)
-            if key == "deadline":
-                widget.value = value if isinstance(value, dt.date) else None
-            elif key == "status":
-                widget.value = value or "planned"
-            else:
-                widget.value = "" if value is None else str(value)
-
-    def _save(self) -> None:
-        values = {k: widget.value for k, widget in self.fields.items()}
-        task = None if self.editing.value in (None, -1) else self.editing.value
-        warning = None if self.warning.value in (None, -1) else self.warning.value
-        if self.model.save_measure(values, warning=warning, task_id=task) is not None and task is None:
-            self._sync = True
-            self.editing.value = -1
-            self._sync = False
-            self._fill()
-
     # ---- report ---------------------------------------------------------------------------------
     def _build_report(self) -> None:
-        self.fmt = w.Dropdown(options=[(label, key) for key, (label, _m) in REPORT_FORMATS.items()],
-                              layout=w.Layout(width="200px"))
+        self.fmt = w.Dropdown(layout=w.Layout(width="200px"))
         self.make = button("", primary=True)
         self.make.add_class("za-make-report")
         self.make.on_click(lambda _b: self.model.start_report(self.fmt.value))
         self.job = JobView(self.model.report_job, self._report_link)
         self.report_note = w.HTML()
-        bar = w.HBox([self.fmt, self.make])
+        bar = w.HBox([self.fmt, self.make], layout=w.Layout(flex_flow="row wrap"))
         bar.add_class("za-toolbar")
         self.report_box = w.VBox([self.report_note, bar, self.job.box])
 
@@ -259,15 +227,19 @@ class SelfDiagnosisView:
         self.school.description, self.year.description = tr("school", lang), tr("year", lang)
         self.program.description = tr("program", lang)
         self.refresh.description = tr("refresh", lang)
-        self.tabs.titles = tuple(tr(k, lang) for k in ("board", "detail", "measures", "report"))
+        self.only.description = tr("only_warned", lang)
+        self.query.placeholder = tr("search_indicator", lang)
+        self.all_items.description = tr("all_items", lang)
+        self.tabs.titles = tuple(tr(k, lang) for k in TAB_KEYS)
         self.indicator.description = tr("indicator", lang)
         self.mark.description, self.add_comment.description = tr("mark_follow", lang), tr("add_comment", lang)
         self.comment.placeholder = tr("comment", lang)
-        for key, label in self.labels.items():
-            text = {"warning": "measure_for", "editing": "edit_measure", "status": "task_status"}.get(key, key)
-            label.value = f"<b>{escape(tr(text, lang))}</b>"
-        self.save.description, self.make.description = tr("save", lang), tr("make_report", lang)
+        self.measures.relabel()
+        self.make.description = tr("make_report", lang)
         self.fmt.description = tr("report_format", lang)
-        self.report_note.value = f'<div class="za-muted">{escape(tr("report", lang))}</div>'
+        keep = self.fmt.value or next(iter(REPORT_FORMATS))
+        self.fmt.options = [(tr(f"format_{key}", lang), key) for key in REPORT_FORMATS]
+        self.fmt.value = keep
+        self.report_note.value = f'<div class="za-card za-muted">{escape(tr("report_intro", lang))}</div>'
         self._options()
         self._render()
