@@ -34,7 +34,7 @@ def test_every_number_is_the_engines(computed):
     for ind, text in shown.items():
         assert text == format_value(values[ind], models.indicators[ind].unit), ind
     assert report.school.name == "江州职业技术学院"
-    assert report.provenance.data_version.startswith("v1（导入批次 #1，")
+    assert report.provenance.data_version.startswith("第 1 版（导入批次 #1，")
     assert report.provenance.run_id is not None and not report.provenance.stale and not report.notes
 
 

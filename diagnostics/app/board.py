@@ -185,4 +185,5 @@ def build_board(data: ProvinceData, school_id: str, year: int, layer: str = "sch
     label = data.program_label(school_id, year, unit) if unit else ""
     return Board(str(school_id), str(info.get("name", school_id)), str(info.get("level") or ""), int(year), layer,
                  unit, label, overall, card, reasons, tuple(i for i in items if i.cells or i.warnings
-                                                           or i.item != DATA_QUALITY_ITEM), records)
+                                                           or i.item != DATA_QUALITY_ITEM or layer == "school"),
+                 records)

@@ -10,6 +10,7 @@ record unit, period, rule, left and right side, importance: ``shared/style.md``)
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 from collections.abc import Iterable
@@ -79,6 +80,8 @@ def _plain(value: object) -> object:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
+    if isinstance(value, datetime.date):  # a date or a timestamp read from the store
+        return value.isoformat()
     return value
 
 

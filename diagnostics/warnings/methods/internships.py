@@ -26,12 +26,16 @@ DOC = "教职成〔2021〕4号《职业学校学生实习管理规定》"
 PLACEMENT = "岗位实习"
 
 
+# the year is the flag's own; a birth date is personal data the age already states
+_NOT_EVIDENCE = ("year", "birth_date")
+
+
 def _flag(cfg: Thresholds, rec: dict, unit: str, importance: str, article: str, rule: str, zh: str, en: str,
           observed: float | None = None, expected: str | None = None) -> Flag:
     return Flag(school_id=str(rec["school_id"]), year=int(rec["year"]), layer=DATA_LAYER, unit=unit,
                 indicator_id=None, method="rule", severity=cfg.value(f"rules.severity_{importance}"),
                 observed=observed, expected=expected, n=None, rule=f"{rule}（{article}）", source=f"{DOC} {article}",
-                message_zh=zh, message_en=en, evidence={"article": article, **{k: rec[k] for k in rec if k != "year"}})
+                message_zh=zh, message_en=en, evidence={"article": article, **{k: rec[k] for k in rec if k not in _NOT_EVIDENCE}})
 
 
 def _versions(school: str | None, year: int | None) -> object:
