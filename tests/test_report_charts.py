@@ -45,3 +45,21 @@ def test_no_cjk_font_fails_loudly(monkeypatch, tmp_path):
     monkeypatch.delenv(charts.FONT_ENV, raising=False)
     with pytest.raises(charts.MissingCJKFont, match="fonts-noto-cjk"):
         charts.find_cjk_family()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_trend_chart_speaks_one_language(lang):
+    """The trend chart of the indicator detail: English mode has no Chinese word, Chinese mode its own."""
+    import re
+
+    from diagnostics.reports.figures import trend_chart
+    from diagnostics.reports.model import IndicatorRow, TrendPoint
+
+    name, unit, peers = ("就业率", "%", "同类院校") if lang == "zh" else ("Employment rate", "%", "Peers'")
+    row = IndicatorRow("employment_rate", name, unit, "higher", 91.0, "91.0%", qualified=80.0, target=95.0,
+                       trend=tuple(TrendPoint(y, 88.0 + k, 85.0, 80.0, 90.0) for k, y in enumerate(range(2020, 2024))))
+    svg = trend_chart([row], peers, lang)
+    text = " ".join(re.findall(r">([^<>]+)<", svg))
+    has_cjk = bool(re.search(r"[\u4e00-\u9fff]", text))
+    assert has_cjk == (lang == "zh"), text
+    assert ("School target" in text) == (lang == "en") and ("学校目标" in text) == (lang == "zh")

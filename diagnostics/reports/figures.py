@@ -23,25 +23,36 @@ def year_label(year: int) -> str:
     return f"{year}–{(year + 1) % 100:02d}"
 
 
-def _unit(unit: str) -> str:
-    return "" if unit in ("", "1") else f"（{unit}）"
+def _unit(unit: str, lang: str = "zh") -> str:
+    if unit in ("", "1"):
+        return ""
+    return f" ({unit})" if lang == "en" else f"（{unit}）"
 
 
-def trend_chart(rows: Sequence[IndicatorRow], peer_label: str = "同类院校") -> str | None:
+TREND_EN = {"历年趋势与同类院校比较": "Over the years, beside peer schools", "本校": "This school",
+            "中位数": " median", "四分位区间": " interquartile range", "合格标准": "Qualifying standard",
+            "学校目标": "School target", "合格": "qualifying", "目标": "target", "横轴：学年": "x axis: academic year"}
+
+
+def trend_chart(rows: Sequence[IndicatorRow], peer_label: str = "同类院校", lang: str = "zh") -> str | None:
     """Small multiples: the school's value over the years beside the peers' median and quartiles,
-    with the 合格 line and the school's target where they apply."""
+    with the 合格 line and the school's target where they apply; every word in ``lang`` (zh, en)."""
+
+    def say(zh: str) -> str:
+        return TREND_EN[zh] if lang == "en" else zh
+
     rows = [r for r in rows if any(p.value is not None for p in r.trend)]
     if not rows:
         return None
     cols = 2 if len(rows) > 1 else 1
     n_rows = (len(rows) + cols - 1) // cols
-    canvas = Canvas(WIDTH, 28 + PANEL_H * n_rows, "历年趋势与同类院校比较")
-    entries = [("本校", PALETTE["school"], "circle", ""), (f"{peer_label}中位数", PALETTE["peer"], "square", "5 3"),
-               (f"{peer_label}四分位区间", PALETTE["band"], "band", "")]
+    canvas = Canvas(WIDTH, 28 + PANEL_H * n_rows, say("历年趋势与同类院校比较"))
+    entries = [(say("本校"), PALETTE["school"], "circle", ""), (peer_label + say("中位数"), PALETTE["peer"], "square", "5 3"),
+               (peer_label + say("四分位区间"), PALETTE["band"], "band", "")]
     if any(r.qualified is not None for r in rows):
-        entries.append(("合格标准", PALETTE["standard"], "line", "2 3"))
+        entries.append((say("合格标准"), PALETTE["standard"], "line", "2 3"))
     if any(r.target is not None for r in rows):
-        entries.append(("学校目标", PALETTE["target"], "line", "7 3 2 3"))
+        entries.append((say("学校目标"), PALETTE["target"], "line", "7 3 2 3"))
     legend(canvas, 4, 14, entries)
     width = WIDTH / cols
     for n, row in enumerate(rows):
@@ -50,17 +61,17 @@ def trend_chart(rows: Sequence[IndicatorRow], peer_label: str = "同类院校") 
         med, q1, q3 = ([getattr(p, k) for p in row.trend] for k in ("peer_median", "peer_q1", "peer_q3"))
         lines = [v for v in (row.qualified, row.target) if v is not None]
         panel = Panel(canvas, (n % cols) * width, 28 + (n // cols) * PANEL_H, width - 12, PANEL_H - 6,
-                      row.name + _unit(row.unit), domain(own, [*med, *q1, *q3, *lines]),
+                      row.name + _unit(row.unit, lang), domain(own, [*med, *q1, *q3, *lines]),
                       (min(years), max(years)) if len(years) > 1 else (years[0] - 1, years[0] + 1))
         panel.band(years, q1, q3, PALETTE["band"])
         panel.series(years, med, PALETTE["peer"], dash="5 3", shape="square", width=1.4)
         panel.series(years, own, PALETTE["school"], width=2.2)
         if row.qualified is not None:
-            panel.hline(row.qualified, PALETTE["standard"], "2 3", "合格")
+            panel.hline(row.qualified, PALETTE["standard"], "2 3", say("合格"))
         if row.target is not None:
-            panel.hline(row.target, PALETTE["target"], "7 3 2 3", "目标")
+            panel.hline(row.target, PALETTE["target"], "7 3 2 3", say("目标"))
         panel.x_labels(years, [year_label(y) for y in years])
-    canvas.text(WIDTH - 2, 14, "横轴：学年", size=9, anchor="end", colour="#555")
+    canvas.text(WIDTH - 2, 14, say("横轴：学年"), size=9, anchor="end", colour="#555")
     return canvas.svg()
 
 

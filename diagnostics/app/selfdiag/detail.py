@@ -14,7 +14,7 @@ from ...reports.figures import trend_chart
 from ...reports.fmt import format_value
 from ...reports.model import IndicatorRow, TrendPoint
 from ..detail import Detail
-from ..i18n import pick, tr, unit_text
+from ..i18n import level_name, pick, tr, unit_text
 from ..markup import Col, chart, strip_plot, table
 from ..theme import level_html
 from .render import cell_name, flags_table, percentile_text, standard_text, target_state
@@ -24,10 +24,11 @@ RECORD_COLUMNS_SHOWN = 8
 
 def _trend_svg(d: Detail, lang: str) -> str:
     c = d.cell
-    row = IndicatorRow(c.indicator_id, cell_name(c, lang), c.unit, c.direction, c.value, c.text,
+    row = IndicatorRow(c.indicator_id, cell_name(c, lang),
+                       unit_text(c.unit, lang) if lang == "en" and c.unit not in ("", "1") else c.unit, c.direction, c.value, c.text,
                        trend=tuple(TrendPoint(y, v, med, q1, q3) for y, v, q1, med, q3 in d.history),
                        qualified=c.qualified, restriction=c.restriction, target=c.target)
-    return chart(trend_chart([row], "同类院校" if lang == "zh" else "peers"), 1.42)
+    return chart(trend_chart([row], "同类院校" if lang == "zh" else "Peers'", lang), 1.42)
 
 
 def formula_html(d: Detail, ind: object, lang: str) -> str:
@@ -104,7 +105,8 @@ def detail_html(d: Detail, lang: str, ind: object = None, records: tuple[str, pd
     lines = [(c.qualified, PALETTE["standard"], "合格" if lang == "zh" else "standard")] if c.qualified else []
     if c.peer_median is not None:
         lines.append((c.peer_median, PALETTE["peer"], "中位数" if lang == "zh" else "peer median"))
-    dist = strip_plot({d.school_level or "—": d.peers}, c.value, "本校" if lang == "zh" else "this school", lines)
+    dist = strip_plot({level_name(d.school_level, lang) if d.school_level else "—": d.peers}, c.value,
+                      "本校" if lang == "zh" else "this school", lines)
     charts = (f'<div class="za-card"><h4>{escape(tr("history", lang))}</h4>{_trend_svg(d, lang)}</div>'
               f'<div class="za-card"><h4>{escape(tr("distribution", lang))}</h4>{chart(dist)}'
               f'<div class="za-muted">{escape(tr("peer_note", lang))} · n = {len(d.peers)}</div></div>')
