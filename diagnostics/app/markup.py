@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from html import escape
 
 from ..charts import PALETTE
-from ..reports.svg import Canvas, Scale, nice_ticks, tick_label
+from ..reports.svg import Canvas, Scale, nice_ticks, tick_label, wrap
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,9 @@ def strip_plot(groups: Mapping[str, Sequence[float]], mark: float | None, mark_l
                colour=colour)
     for i, (name, values) in enumerate(groups.items()):
         y = top + row_h * i + row_h / 2
-        c.text(left - 8, y + 4, name[:8], size=12, anchor="end")
+        label = wrap(name, 7)[:2]  # a long (English) group name on two lines
+        for k, line in enumerate(label):
+            c.text(left - 8, y + 4 + 14 * (k - (len(label) - 1) / 2), line, size=12, anchor="end")
         for k, v in enumerate(sorted(_finite(values))):
             c.marker(sx(v), y + ((k % 5) - 2) * 3.5, "circle", PALETTE["peer"], 3)
         if mark is not None and math.isfinite(mark) and i == 0:

@@ -8,6 +8,7 @@ use the document's CJK font (the SVG inherits the page's font).  Every text is e
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from html import escape
 
@@ -102,8 +103,14 @@ class Canvas:
                 + "".join(self.parts) + "</svg>")
 
 
+LATIN_PER_CJK = 1.8  # Latin letters fit in the width of one CJK character, roughly
+
+
 def wrap(text: str, width: int) -> list[str]:
-    """Split ``text`` into lines of at most ``width`` characters (CJK text has no spaces)."""
+    """Split ``text`` into lines of at most ``width`` CJK characters' width: CJK text anywhere (it has no
+    spaces), Latin text at its spaces."""
+    if text.isascii():
+        return textwrap.wrap(text, int(width * LATIN_PER_CJK), break_long_words=True) or [""]
     return [text[i:i + width] for i in range(0, len(text), width)] or [""]
 
 
