@@ -14,8 +14,8 @@ from datetime import datetime
 from pathlib import Path
 
 from .browser import Browser
-from .excel import quality_workbook
 from .city import CityReport, gather_city
+from .excel import quality_workbook
 from .html import city_figures, city_html, province_figures, province_html, school_figures, school_html
 from .layout import Layout, load_layout
 from .model import SchoolReport

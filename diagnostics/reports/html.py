@@ -17,9 +17,9 @@ from markupsafe import Markup
 
 from ..charts import CSS_FONT_STACK, STATUS
 from ..warnings.verdict import SCOPE_ZH
+from .city import CityReport
 from .figures import box_by_group, median_trends, rank_intervals, trend_chart
 from .fonts import FAMILY
-from .city import CityReport
 from .layout import templates_dir
 from .model import SchoolReport
 from .province import ProvinceReport

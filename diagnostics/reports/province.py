@@ -14,10 +14,10 @@ import pandas as pd
 
 from ..charts import STATUS
 from ..engine import thresholds
+from ..warnings.verdict import Verdict
 from .fmt import METHOD_LABELS, format_value, is_missing, numeral, unit_label
 from .layout import Layout, load_layout
 from .model import Heading, Provenance
-from ..warnings.verdict import Verdict
 from .problems import verdict_of
 from .ranking import rank_schools
 from .source import ReportSource
