@@ -17,7 +17,7 @@ from datetime import datetime
 import pandas as pd
 
 from ..charts import STATUS
-from .disclosure import MARK, NOTE
+from .disclosure import MARK, NOTE, judged
 from .fmt import format_value, numeral
 from .layout import Layout, load_layout
 from .measures import is_open, task_rows
@@ -119,13 +119,6 @@ def _compared(ind_id: str, this: pd.DataFrame, city_ids: list[str], names: dict[
         out.append((names[sid], level, _cell(row, ind.unit), format_value(city_median.get(level), ind.unit),
                     format_value(median.get(level), ind.unit)))
     return Compared(ind_id, ind.name_zh, ind.unit, tuple(out))
-
-
-def judged(values: pd.DataFrame) -> pd.DataFrame:
-    """The values that give an item something to judge: those with a value, shown or withheld."""
-    if "withheld" not in values:
-        return values
-    return values[values["value"].notna() | values["withheld"]].drop(columns="value")
 
 
 def gather_city(source: ReportSource, city: str, schools: pd.DataFrame, year: int, layout: Layout | None = None,

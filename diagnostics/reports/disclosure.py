@@ -84,6 +84,14 @@ def withhold(values: pd.DataFrame, models: ModelSet) -> pd.DataFrame:
     return out
 
 
+def judged(values: pd.DataFrame) -> pd.DataFrame:
+    """The values that give a diagnosis item something to judge: those with a value, shown or withheld
+    (so the verdict's lights are the same in the public reports as in the officers')."""
+    if "withheld" not in values:
+        return values
+    return values[values["value"].notna() | values["withheld"]].drop(columns="value")
+
+
 def _unvalued(evidence: object) -> object:
     """Evidence of a card warning with each reason cut to its indicator's name (生师比 23.0，高于… → 生师比)."""
     if isinstance(evidence, list):

@@ -15,6 +15,7 @@ import pandas as pd
 from ..charts import STATUS
 from ..engine import thresholds
 from ..warnings.verdict import Verdict
+from .disclosure import judged
 from .fmt import METHOD_LABELS, format_value, is_missing, numeral, unit_label
 from .layout import Layout, load_layout
 from .model import Heading, Provenance
@@ -216,7 +217,7 @@ def gather_province(source: ReportSource, year: int, layout: Layout | None = Non
     levels = [lv for lv in LEVELS if (schools["level"] == lv).any()]
     by_city = [(str(c), {lv: int((g["level"] == lv).sum()) for lv in levels}) for c, g in schools.groupby("city")]
     warnings = source.warnings(None, year)
-    verdict = verdict_of(source, warnings, values, None, [year], schools)  # the one verdict: lights, cards
+    verdict = verdict_of(source, warnings, judged(values), None, [year], schools)  # the one verdict
     stand = standing(verdict, schools, levels)
     by_school = stand.by_school
     keys = [i for i in layout.province.key_indicators if i in models.indicators]
