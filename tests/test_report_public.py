@@ -20,18 +20,15 @@ import pandas as pd
 import pytest
 from browser_server import launch_chromium
 from playwright.sync_api import sync_playwright
+from report_world import pipeline
 
-from diagnostics.access import Access, Role, local_user
+from diagnostics.access import Role
 from diagnostics.cli import main
-from diagnostics.engine import compute, current_values
-from diagnostics.io.importer import import_path
-from diagnostics.models import load_models
+from diagnostics.engine import current_values
 from diagnostics.reports.disclosure import MARK, MIN_PEOPLE, NOTE, withheld
 from diagnostics.reports.fmt import format_value
 from diagnostics.reports.publish import check_links
 from diagnostics.sample import ANSWER_KEY, generate
-from diagnostics.store import init_db, make_engine
-from diagnostics.warnings import run_warnings
 from diagnostics.warnings.verdict import load_verdict
 
 pytestmark = pytest.mark.browser
@@ -74,14 +71,7 @@ def world(tmp_path_factory):
     teachers = pd.concat([teachers.drop(mine.index), fulltime]).sort_values(["school_id", "year", "teacher_key"])
     teachers.to_csv(folder / "teachers.csv", index=False)
     students = pd.read_csv(folder / "students.csv", dtype=str, keep_default_na=False)
-    url = f"sqlite:///{root / 'store.db'}"
-    engine = make_engine(url)
-    init_db(engine)
-    assert import_path(engine, folder).ok
-    models, _ = load_models()
-    compute(engine, models)
-    run_warnings(engine, models=models)
-    access = Access(engine, local_user())
+    url, engine, models, access = pipeline(folder, root)
     key = students.loc[students["school_id"] == small, "student_key"].iloc[0]
     access.create_task(small, YEAR, f"学生 {key} 身份证号校验码错误", layer="data", unit=f"students:{key}",
                        measure="核对学籍", owner="学生处")
@@ -267,3 +257,17 @@ def test_only_that_citys_officers_and_the_province_make_it(world, tmp_path):
     code, text = cli("--db", url, "publish", "--year", YEAR, "--out", tmp_path / "site",
                      env={"ZHENGAI_USER": "zhou"})
     assert code == 2 and not (tmp_path / "site").exists()  # publishing is the province's
+
+
+def test_publish_replaces_only_a_site_it_wrote(world, tmp_path):
+    from diagnostics.reports.publish import _clear
+
+    _clear(world["site"])  # an earlier site may be replaced
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("我的笔记", encoding="utf-8")
+    (foreign / "reports").mkdir()
+    (foreign / "reports" / "mine.pdf").write_bytes(b"%PDF")
+    code, text = cli("--db", world["url"], "publish", "--year", YEAR, "--out", foreign)
+    assert code == 2 and "不是空的" in text, text
+    assert sorted(p.name for p in foreign.rglob("*")) == ["mine.pdf", "notes.txt", "reports"]

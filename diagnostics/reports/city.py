@@ -153,7 +153,7 @@ def gather_city(source: ReportSource, city: str, schools: pd.DataFrame, year: in
     medians, median_rows, years = median_table(values, models, keys, levels, year)
     compared = [_compared(i, this, ids, names, source) for i in keys]
     return CityReport(
-        year=year, city=city, title=f"{city}{TITLE}", provenance=provenance(source, None, year, generated_at),
+        year=year, city=city, title=f"{city}{TITLE}", provenance=provenance(source, ids, year, generated_at),
         schools_by_level=[(lv, int((mine["level"] == lv).sum())) for lv in levels],
         province_schools=int(this["school_id"].nunique()), standing=stand,
         schools=rows, item_names=list(verdict.item_names), compared=compared,

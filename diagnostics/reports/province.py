@@ -195,7 +195,8 @@ def median_table(values: pd.DataFrame, models: object, keys: list[str], levels: 
     return medians, rows, years
 
 
-def provenance(source: ReportSource, school: str | None, year: int, generated_at: datetime | None) -> Provenance:
+def provenance(source: ReportSource, school: str | list[str] | None, year: int,
+               generated_at: datetime | None) -> Provenance:
     """Where a report's numbers come from, stamped now (or at ``generated_at``)."""
     version = source.version(school, year)
     return Provenance(generated_at or datetime.now().astimezone(), version.data_version, version.model_version,

@@ -38,6 +38,7 @@ from .province import LEVELS, gather_province, median_table
 from .quality import quality_tables
 
 SITE_TITLE = "职业教育质量信息公开"
+GENERATOR = '<meta name="generator" content="zhengai-site">'  # marks a folder as a site publish may replace
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ def publish_site(source: object, schools: pd.DataFrame, year: int, out: Path, la
     layout = layout or load_layout(public.models)
     generated_at = generated_at or datetime.now().astimezone()
     schools = schools.astype({"school_id": str}).sort_values(["city", "level", "school_id"])
+    _clear(out)
     for part in ("index.html", "schools", "reports"):
         target = out / part
         if target.is_dir():
@@ -159,6 +161,16 @@ def publish_site(source: object, schools: pd.DataFrame, year: int, out: Path, la
         for page in pages:
             (out / page.href).write_text(render("site_school.html.j2", site=site, page=page), encoding="utf-8")
     return site
+
+
+def _clear(out: Path) -> None:
+    """Refuse a folder that holds anything but an earlier site (nothing of the user's is deleted)."""
+    index = out / "index.html"
+    if not out.exists() or not any(out.iterdir()):
+        return
+    if not index.is_file() or GENERATOR not in index.read_text(encoding="utf-8", errors="replace"):
+        raise ValueError(f"输出文件夹 {out} 不是空的，也不是以前生成的信息公开网站；请指定一个新文件夹 / "
+                         f"the folder {out} is not empty and holds no earlier public site: name a new folder")
 
 
 def _rel(root: Path, path: Path) -> str:
