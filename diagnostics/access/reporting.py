@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..store.schema import schools
 from .base import AccessBase, action
-from .errors import PermissionDenied
+from .errors import NotFound, PermissionDenied
 from .roles import Role
 
 
@@ -24,7 +24,7 @@ class ReportingMixin(AccessBase):
             query = select(schools).where(schools.c.city == city).order_by(schools.c.school_id)
             frame = pd.read_sql(query, conn).drop(columns=["batch_id"])
         if frame.empty:
-            raise PermissionDenied(f"没有设区市 {city} 的学校", f"no school in city {city}")
+            raise NotFound(f"没有设区市 {city} 的学校", f"no school in city {city}")
         return frame
 
     @action("publish", "read")
