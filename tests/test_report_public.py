@@ -27,7 +27,7 @@ from diagnostics.cli import main
 from diagnostics.engine import current_values
 from diagnostics.reports.disclosure import MARK, MIN_PEOPLE, NOTE, withheld
 from diagnostics.reports.fmt import format_value
-from diagnostics.reports.publish import check_links
+from diagnostics.reports.sitecheck import check_links
 from diagnostics.sample import ANSWER_KEY, generate
 from diagnostics.warnings.verdict import load_verdict
 

@@ -26,7 +26,8 @@ def run_publish(args: argparse.Namespace) -> int:
     from ..access import AccessError, resolve_user
     from ..reports import ReportDataError, StoreSource
     from ..reports.layout import LayoutError
-    from ..reports.publish import check_links, private_tokens, publish_site, scan
+    from ..reports.publish import publish_site
+    from ..reports.sitecheck import check_links, private_tokens, scan
 
     try:
         engine = engine_from(args)
