@@ -70,3 +70,12 @@ def test_what_counts_people_and_what_is_withheld():
     out = withhold(rows, models)
     assert out["value"].isna().tolist() == [True, False, True, True, False] and out["withheld"].sum() == 3
     assert MARK == "*"
+
+
+def test_site_scan_finds_a_key_as_a_word(tmp_path):
+    from diagnostics.reports.sitecheck import scan
+
+    (tmp_path / "a.html").write_text("<p>学生 201800001 的记录</p><p>2018000012</p>", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.html").write_text("<td>T-0001</td>", encoding="utf-8")
+    assert scan(tmp_path, {"201800001", "T-0001", "999999"}) == ["a.html: 201800001", "sub/b.html: T-0001"]
