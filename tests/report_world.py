@@ -105,3 +105,23 @@ def source(**kwargs) -> FrameSource:
     return FrameSource(models, schools, values, warnings, tasks, targets, programs,
                        VersionInfo("第 3 版（导入批次 #7，2025-02-28 18:00）", "abcdef0123456789", 12),
                        narratives_frame=NARRATIVES)
+
+
+def pipeline(folder, root):  # noqa: ANN001, ANN201
+    """A SQLite store in ``root`` with the status data of ``folder`` imported, computed and warned:
+    its URL, engine, models and the province's Access (local mode)."""
+    from diagnostics.access import Access, local_user
+    from diagnostics.engine import compute
+    from diagnostics.io.importer import import_path
+    from diagnostics.models import load_models
+    from diagnostics.store import init_db, make_engine
+    from diagnostics.warnings import run_warnings
+
+    url = f"sqlite:///{root / 'store.db'}"
+    engine = make_engine(url)
+    init_db(engine)
+    assert import_path(engine, folder).ok
+    models, _ = load_models()
+    compute(engine, models)
+    run_warnings(engine, models=models)
+    return url, engine, models, Access(engine, local_user())

@@ -16,6 +16,7 @@ from diagnostics.access import Access, PermissionDenied, public_methods
 from diagnostics.access.roles import Role
 
 DENY, FILTER = "deny", "filter"
+CITIES = {"S1": "江州市", "S2": "海川市", "S3": "江州市"}
 WARNING = {"layer": "school", "unit": "", "indicator_id": "dual_qualified_share", "method": "standard",
            "observed": 40.0, "message_zh": "双师比例低于标准"}
 
@@ -23,6 +24,7 @@ CASES = {
     "add_user": [(DENY, lambda a, w, b: a.add_user("mallory", "school", school_id=b))],
     "audit": [(FILTER, lambda a, w, b: a.audit()), (DENY, lambda a, w, b: a.audit(school=b))],
     "clear_target": [(DENY, lambda a, w, b: a.clear_target(w.ids["target"][b], 1))],
+    "city_schools": [(DENY, lambda a, w, b: a.city_schools(CITIES[b]))],
     "close_follow_up": [(DENY, lambda a, w, b: a.close_follow_up(w.ids["follow_up"][b], 1, "已整改"))],
     "comment_follow_up": [(DENY, lambda a, w, b: a.comment_follow_up(w.ids["follow_up"][b], "看看"))],
     "consolidated_reviews": [(FILTER, lambda a, w, b: a.consolidated_reviews()),
@@ -48,6 +50,7 @@ CASES = {
     "save_review": [(DENY, lambda a, w, b: a.save_review(b, 2023, "教师队伍建设", score=1))],
     "save_narrative": [(DENY, lambda a, w, b: a.save_narrative(b, 2024, "overview", "改写", expected_version=1))],
     "schools": [(FILTER, lambda a, w, b: a.schools())],
+    "public_schools": [(DENY, lambda a, w, b: a.public_schools())],
     "reported_school_years": [(FILTER, lambda a, w, b: a.reported_school_years()),
                               (DENY, lambda a, w, b: a.reported_school_years(school=b))],
     "set_target": [(DENY, lambda a, w, b: a.set_target(b, 2024, "dual_qualified_share", 1.0,

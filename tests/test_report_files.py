@@ -15,17 +15,11 @@ import pandas as pd
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from report_world import EVIL_NAME, FORMULA_NAME
+from report_world import EVIL_NAME, FORMULA_NAME, pipeline
 
-from diagnostics.access import Access, local_user
 from diagnostics.cli import main
-from diagnostics.engine import compute
-from diagnostics.io.importer import import_path
-from diagnostics.models import load_models
 from diagnostics.reports.fmt import format_value
 from diagnostics.sample import ANSWER_KEY, generate
-from diagnostics.store import init_db, make_engine
-from diagnostics.warnings import run_warnings
 
 pytestmark = pytest.mark.browser
 YEAR = 2024
@@ -56,14 +50,7 @@ def province(tmp_path_factory):
     evil, formula = schools.loc[higher[0], "school_id"], schools.loc[higher[1], "school_id"]
     schools.loc[higher[0], "name"], schools.loc[higher[1], "name"] = EVIL_NAME, FORMULA_NAME
     schools.to_csv(folder / "schools.csv", index=False, quoting=csv.QUOTE_MINIMAL)
-    url = f"sqlite:///{root / 'store.db'}"
-    engine = make_engine(url)
-    init_db(engine)
-    assert import_path(engine, folder).ok
-    models, _ = load_models()
-    compute(engine, models)
-    run_warnings(engine, models=models)
-    access = Access(engine, local_user())
+    url, engine, models, access = pipeline(folder, root)
     access.create_task(evil, YEAR - 1, "毕业去向落实率需提高", indicator_id="employment_rate", cause="就业指导不足",
                        measure="开设就业指导课程", owner="招生就业处", deadline="2024-06-30", status="done",
                        baseline_value=80.0)

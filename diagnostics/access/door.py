@@ -10,12 +10,14 @@ from .data import ValuesSource, make_values_source
 from .follow_ups import FollowUpsMixin
 from .narratives import NarrativesMixin
 from .records import RecordsMixin
+from .reporting import ReportingMixin
 from .reviews import ReviewsMixin
 from .roles import User
 from .tasks import TasksMixin
 
 
-class Access(TasksMixin, ReviewsMixin, FollowUpsMixin, NarrativesMixin, RecordsMixin, AdminMixin):
+class Access(TasksMixin, ReviewsMixin, FollowUpsMixin, NarrativesMixin, RecordsMixin, AdminMixin,
+             ReportingMixin):
     """Every read and write of the apps, scoped to ``user``, audited and locked.
 
     ``values``: where indicator values come from (default: the indicator

@@ -59,6 +59,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "review": frozenset({Role.EXPERT, Role.PROVINCE}),
     "import": frozenset({Role.SCHOOL, Role.PROVINCE}),
     "admin": frozenset({Role.PROVINCE}),
+    "city_report": frozenset({Role.CITY, Role.PROVINCE}),  # 设区市年度质量报告: the city's officers, the province
+    "publish": frozenset({Role.PROVINCE}),  # 信息发布: what the public sees is the province's to release
 }
 
 SHARED_ENV = "ZHENGAI_SHARED"

@@ -3,6 +3,7 @@
     zhengai report --school ID --year Y [--format html,pdf,docx,xlsx] [--out DIR]
     zhengai report --province --year Y [--format html,pdf] [--out DIR]
     zhengai report --all --year Y [--format ...] [--out DIR] [--workers N]
+    zhengai report --city C --year Y [--format html,pdf] [--out DIR]
 
 Reads go through the scoped door as the current user, like the dashboards.
 """
@@ -21,6 +22,7 @@ def _report_args(p: argparse.ArgumentParser) -> None:
     which.add_argument("--school", help="学校代码 / school id")
     which.add_argument("--province", action="store_true", help="全省质量报告 / the province report")
     which.add_argument("--all", action="store_true", help="每所学校各一份（并行）/ every school, in parallel")
+    which.add_argument("--city", help="设区市年度质量报告（本市用户与省级用户）/ a city's report (its officers, the province)")
     p.add_argument("--year", type=int, required=True, help="学年（起始年份）/ academic year (its starting year)")
     p.add_argument("--format", default=None,
                    help="html,pdf,docx,xlsx 中的一个或多个（默认：单校全部格式；--all 为 pdf,xlsx；全省 html,pdf）/ formats")
@@ -37,18 +39,22 @@ def _print_built(built: object) -> None:
 def run_report(args: argparse.Namespace) -> int:
     from ..access import AccessError, resolve_user
     from ..reports import ReportDataError, StoreSource
-    from ..reports.build import BATCH_DEFAULT, FORMATS, build_province, build_school, formats
+    from ..reports.build import BATCH_DEFAULT, FORMATS, build_city, build_province, build_school, formats
     from ..reports.layout import LayoutError
 
     try:
-        default = "html,pdf" if args.province else (",".join(BATCH_DEFAULT) if args.all else ",".join(FORMATS))
+        default = "html,pdf" if args.province or args.city else (",".join(BATCH_DEFAULT) if args.all else ",".join(FORMATS))
         wanted = formats(args.format or default)
         engine = engine_from(args)
         user = resolve_user(engine)
         source = StoreSource(engine, user)
         if args.all:
             return _run_all(args, engine, source, user, wanted)
-        if args.province:
+        if args.city:
+            schools = source.access.city_schools(args.city)  # only the city's officers and the province
+            built = build_city(source, args.city, schools, args.year, wanted, args.out)
+            print(f"设区市报告已生成 / city report written: {args.city} {args.year}")
+        elif args.province:
             built = build_province(source, args.year, wanted, args.out)
             print(f"全省报告已生成 / province report written ({args.year}):")
         else:

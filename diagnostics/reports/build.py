@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from .browser import Browser
+from .city import CityReport, gather_city
 from .excel import quality_workbook
-from .html import province_figures, province_html, school_figures, school_html
+from .html import city_figures, city_html, province_figures, province_html, school_figures, school_html
 from .layout import Layout, load_layout
 from .model import SchoolReport
 from .province import ProvinceReport, gather_province
@@ -28,6 +29,7 @@ FORMATS = ("html", "pdf", "docx", "xlsx")
 BATCH_DEFAULT = ("pdf", "xlsx")
 SCHOOL_STEM = "自我诊断与改进工作报告"
 PROVINCE_STEM = "全省职业教育质量报告"
+CITY_STEM = "职业教育年度质量报告"
 _UNSAFE = re.compile(r"[^\w\-]+")
 
 
@@ -110,26 +112,46 @@ def build_school(source: ReportSource, school: str, year: int, wanted: list[str]
     return write_school(report, wanted, out_dir, browser, layout, built)
 
 
-def write_province(report: ProvinceReport, wanted: list[str], out_dir: Path,
-                   browser: Browser | None = None) -> Built:
-    """Render the province report (HTML and PDF; other formats are not made for it)."""
+def _write_overview(render: Callable[[], str], outline: list, stem: Path, wanted: list[str], browser: Browser | None,
+                    what: str) -> Built:
+    """Write a report above a school (province, city) as HTML and PDF."""
     built = Built()
     clock = _Clock(built)
     unsupported = sorted(set(wanted) - {"html", "pdf"})
     if unsupported:
-        raise ValueError(f"全省报告只生成 html 和 pdf / the province report is made as html and pdf only, "
+        raise ValueError(f"{what}只生成 html 和 pdf / the {what} report is made as html and pdf only, "
                          f"not {', '.join(unsupported)}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stem = out_dir / safe_stem(report.year, PROVINCE_STEM)
-    html = province_html(report, province_figures(report))
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    html = render()
     clock.lap("html")
     if "html" in wanted:
         built.paths["html"] = _write(stem.with_suffix(".html"), html.encode("utf-8"))
     if "pdf" in wanted:
         with _browser(browser, wanted) as b:
-            built.paths["pdf"] = _write(stem.with_suffix(".pdf"), b.pdf(html, report.outline()))
+            built.paths["pdf"] = _write(stem.with_suffix(".pdf"), b.pdf(html, outline))
         clock.lap("pdf")
     return built
+
+
+def write_province(report: ProvinceReport, wanted: list[str], out_dir: Path,
+                   browser: Browser | None = None) -> Built:
+    """Render the province report (HTML and PDF; other formats are not made for it)."""
+    return _write_overview(lambda: province_html(report, province_figures(report)), report.outline(),
+                           out_dir / safe_stem(report.year, PROVINCE_STEM), wanted, browser, "全省报告")
+
+
+def write_city(report: CityReport, wanted: list[str], out_dir: Path, browser: Browser | None = None) -> Built:
+    """Render a city report (HTML and PDF)."""
+    return _write_overview(lambda: city_html(report, city_figures(report)), report.outline(),
+                           out_dir / safe_stem(report.city, report.year, CITY_STEM), wanted, browser, "设区市报告")
+
+
+def build_city(source: ReportSource, city: str, schools: object, year: int, wanted: list[str], out_dir: Path,
+               browser: Browser | None = None, layout: Layout | None = None,
+               generated_at: datetime | None = None) -> Built:
+    """Gather the report of ``city`` (its ``schools``, as :meth:`Access.city_schools` gives them) and write it."""
+    report = gather_city(source, city, schools, year, layout, generated_at)  # type: ignore[arg-type]
+    return write_city(report, wanted, out_dir, browser)
 
 
 def build_province(source: ReportSource, year: int, wanted: list[str], out_dir: Path,

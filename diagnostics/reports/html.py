@@ -15,8 +15,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..charts import CSS_FONT_STACK
+from ..charts import CSS_FONT_STACK, STATUS
 from ..warnings.verdict import SCOPE_ZH
+from .city import CityReport
 from .figures import box_by_group, median_trends, rank_intervals, trend_chart
 from .fonts import FAMILY
 from .layout import templates_dir
@@ -29,7 +30,8 @@ def environment(folder: Path | None = None) -> Environment:
     """The one Jinja2 environment of the reports (autoescape on, undefined names are errors)."""
     env = Environment(loader=FileSystemLoader(str(folder or templates_dir())), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(zip=zip, font_stack=Markup(f'"{FAMILY}", {CSS_FONT_STACK}'), scope=SCOPE_ZH)
+    env.globals.update(zip=zip, font_stack=Markup(f'"{FAMILY}", {CSS_FONT_STACK}'), scope=SCOPE_ZH,
+                       status_label=lambda key: STATUS[key].label if key in STATUS else str(key))
     env.filters["css_string"] = css_string
     return env
 
@@ -92,3 +94,15 @@ def province_html(report: ProvinceReport, figures: dict[str, str] | None = None)
     """The province report as one self-contained HTML page."""
     figures = province_figures(report) if figures is None else figures
     return render("province.html.j2", r=report, charts=inline(figures))
+
+
+def city_figures(report: CityReport) -> dict[str, str]:
+    """The charts of a city report, SVG by key."""
+    svg = median_trends(report.medians, report.median_units)
+    return {"medians": svg} if svg else {}
+
+
+def city_html(report: CityReport, figures: dict[str, str] | None = None) -> str:
+    """The city report as one self-contained HTML page."""
+    figures = city_figures(report) if figures is None else figures
+    return render("city.html.j2", r=report, charts=inline(figures))

@@ -50,14 +50,20 @@ def tasks_by_item(tasks: pd.DataFrame, year: int, models: ModelSet) -> dict[str,
     """The measures set for ``year``, under each item of their indicator."""
     out: dict[str, list[TaskRow]] = {}
     meta = meta_from_models(models)
-    this_year = tasks[pd.to_numeric(tasks["year"], errors="coerce") == year]
-    for task in this_year.to_dict("records"):
-        row = TaskRow(problem=_text(task["problem"]), cause=_text(task["cause"]), measure=_text(task["measure"]),
-                      owner=_text(task["owner"]), deadline=_deadline(task["deadline"]),
-                      status=_zh(STATUSES, task["status"]), indicator=_indicator_name(models, task["indicator_id"]))
+    for task, row in task_rows(tasks, year, models):
         for item in items_of(task["indicator_id"], meta):
             out.setdefault(item, []).append(row)
     return out
+
+
+def task_rows(tasks: pd.DataFrame, year: int, models: ModelSet) -> list[tuple[dict, TaskRow]]:
+    """The measures set for ``year``, each once: the stored row and the row as a report states it."""
+    this_year = tasks[pd.to_numeric(tasks["year"], errors="coerce") == year]
+    return [(task, TaskRow(problem=_text(task["problem"]), cause=_text(task["cause"]), measure=_text(task["measure"]),
+                           owner=_text(task["owner"]), deadline=_deadline(task["deadline"]),
+                           status=_zh(STATUSES, task["status"]),
+                           indicator=_indicator_name(models, task["indicator_id"])))
+            for task in this_year.to_dict("records")]
 
 
 def _value(values: dict[tuple, float], task: dict, year: int) -> float | None:

@@ -14,6 +14,8 @@ import pandas as pd
 
 from ..charts import STATUS
 from ..engine import thresholds
+from ..warnings.verdict import Verdict
+from .disclosure import judged
 from .fmt import METHOD_LABELS, format_value, is_missing, numeral, unit_label
 from .layout import Layout, load_layout
 from .model import Heading, Provenance
@@ -133,7 +135,7 @@ def _distribution(ind_id: str, frame: pd.DataFrame, source: ReportSource) -> Dis
                         float(standards[0]) if len(standards) == 1 else None)
 
 
-def _frequent(warnings: pd.DataFrame, source: ReportSource, k: int) -> list[Frequent]:
+def frequent_warnings(warnings: pd.DataFrame, source: ReportSource, k: int) -> list[Frequent]:
     if warnings.empty:
         return []
     inds = source.models.indicators
@@ -147,6 +149,58 @@ def _frequent(warnings: pd.DataFrame, source: ReportSource, k: int) -> list[Freq
         out.append(Frequent(str(problem), METHOD_LABELS.get(method, method), int(g["school_id"].nunique()),
                             int((g["severity"] == "red").sum()), int((g["severity"] == "yellow").sum())))
     return sorted(out, key=lambda f: (-f.schools, -f.red, -f.yellow, f.problem))[:k]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a group of schools stands in the one verdict: cards, the carded schools, lights by level."""
+
+    by_school: pd.DataFrame  # the verdict's school rows with each school's ``level``
+    card_counts: list[tuple[str, int]]  # of 高职 schools: 红牌, 黄牌, neither
+    carded: list[tuple[str, str, str, str]]  # name, city, card, reasons
+    light_counts: list[tuple[str, str, dict[str, int]]]  # status key, label, level -> schools
+
+
+def standing(verdict: Verdict, schools: pd.DataFrame, levels: list[str]) -> Standing:
+    """The cards and lights of ``schools`` as ``verdict`` decides them (never recounted)."""
+    names = dict(zip(schools["school_id"], schools["name"]))
+    cities = dict(zip(schools["school_id"], schools["city"]))
+    by_school = verdict.schools.merge(schools[["school_id", "level"]], on="school_id")
+    card_of = dict(zip(by_school["school_id"], by_school["card"]))
+    higher = schools[schools["level"] == "高职"]
+    card_counts = [(label, int(sum(card_of.get(s, "") == c for s in higher["school_id"])))
+                   for c, label in (("红牌", "■ 红牌"), ("黄牌", "▲ 黄牌"), ("", "● 无黄牌、红牌"))]
+    carded = [(names.get(r.school_id, r.school_id), cities.get(r.school_id, ""), r.card,
+               "；".join(x.split(" / ")[0] for x in str(r.card_reasons).split("；")))
+              for r in by_school[by_school["card"] != ""].itertuples(index=False)]
+    light_counts = [(k, STATUS[k].label, {lv: int(((by_school["light"] == k) & (by_school["level"] == lv)).sum())
+                                          for lv in levels}) for k in ("red", "yellow", "green", "unreported")
+                    if k != "unreported" or (by_school["light"] == k).any()]
+    return Standing(by_school, card_counts, carded, light_counts)
+
+
+def median_table(values: pd.DataFrame, models: object, keys: list[str], levels: list[str], year: int) -> tuple[
+        dict[str, dict[str, list[tuple[int, float]]]], list[tuple[str, str, list[str]]], list[int]]:
+    """The medians of ``keys`` by level over the years up to ``year``: for the chart, as table rows, the years."""
+    medians, rows = {}, []
+    years = sorted(int(y) for y in values["year"].unique() if int(y) <= year)
+    for ind_id in keys:
+        ind = models.indicators[ind_id]  # type: ignore[attr-defined]
+        these = values[(values["indicator_id"] == ind_id) & (values["year"] <= year)]
+        med = these.groupby(["school_level", "year"])["value"].median()
+        medians[ind.name_zh] = {lv: [(int(y), float(v)) for (lv_, y), v in med.items() if lv_ == lv] for lv in levels}
+        for lv in levels:
+            rows.append((ind.name_zh + (f"（{unit_label(ind.unit)}）" if unit_label(ind.unit) else ""), lv,
+                         [format_value(med.get((lv, y)), ind.unit) for y in years]))
+    return medians, rows, years
+
+
+def provenance(source: ReportSource, school: str | list[str] | None, year: int,
+               generated_at: datetime | None) -> Provenance:
+    """Where a report's numbers come from, stamped now (or at ``generated_at``)."""
+    version = source.version(school, year)
+    return Provenance(generated_at or datetime.now().astimezone(), version.data_version, version.model_version,
+                      version.run_id, version.stale)
 
 
 def gather_province(source: ReportSource, year: int, layout: Layout | None = None,
@@ -164,29 +218,11 @@ def gather_province(source: ReportSource, year: int, layout: Layout | None = Non
     levels = [lv for lv in LEVELS if (schools["level"] == lv).any()]
     by_city = [(str(c), {lv: int((g["level"] == lv).sum()) for lv in levels}) for c, g in schools.groupby("city")]
     warnings = source.warnings(None, year)
-    verdict = verdict_of(source, warnings, values, None, [year], schools)  # the one verdict: lights, cards
-    by_school = verdict.schools.merge(schools[["school_id", "level"]], on="school_id")
-    card_of = dict(zip(by_school["school_id"], by_school["card"]))
-    higher = schools[schools["level"] == "高职"]
-    card_counts = [(label, int(sum(card_of.get(s, "") == c for s in higher["school_id"])))
-                   for c, label in (("红牌", "■ 红牌"), ("黄牌", "▲ 黄牌"), ("", "● 无黄牌、红牌"))]
-    carded = [(names.get(r.school_id, r.school_id), cities.get(r.school_id, ""), r.card,
-               "；".join(x.split(" / ")[0] for x in str(r.card_reasons).split("；")))
-              for r in by_school[by_school["card"] != ""].itertuples(index=False)]
-    light_counts = [(k, STATUS[k].label, {lv: int(((by_school["light"] == k) & (by_school["level"] == lv)).sum())
-                                          for lv in levels}) for k in ("red", "yellow", "green", "unreported")
-                    if k != "unreported" or (by_school["light"] == k).any()]
+    verdict = verdict_of(source, warnings, judged(values), None, [year], schools)  # the one verdict
+    stand = standing(verdict, schools, levels)
+    by_school = stand.by_school
     keys = [i for i in layout.province.key_indicators if i in models.indicators]
-    medians, median_rows = {}, []
-    years = sorted(int(y) for y in values["year"].unique() if int(y) <= year)
-    for ind_id in keys:
-        ind = models.indicators[ind_id]
-        rows = values[(values["indicator_id"] == ind_id) & (values["year"] <= year)]
-        med = rows.groupby(["school_level", "year"])["value"].median()
-        medians[ind.name_zh] = {lv: [(int(y), float(v)) for (lv_, y), v in med.items() if lv_ == lv] for lv in levels}
-        for lv in levels:
-            median_rows.append((ind.name_zh + (f"（{unit_label(ind.unit)}）" if unit_label(ind.unit) else ""), lv,
-                                [format_value(med.get((lv, y)), ind.unit) for y in years]))
+    medians, median_rows, years = median_table(values, models, keys, levels, year)
     rankings = {}
     lights = dict(zip(by_school["school_id"], by_school["light"]))
     for lv in levels:
@@ -195,15 +231,12 @@ def gather_province(source: ReportSource, year: int, layout: Layout | None = Non
                                cities.get(r.school_id, ""), f"{r.score:.1f}", r.indicators)
                         for r in rank_schools(group, models, layout.province.replicates, layout.province.interval,
                                               layout.province.seed, lights)]
-    version = source.version(None, year)
     return ProvinceReport(
-        year=year, title=layout.province.title,
-        provenance=Provenance(generated_at or datetime.now().astimezone(), version.data_version,
-                              version.model_version, version.run_id, version.stale),
+        year=year, title=layout.province.title, provenance=provenance(source, None, year, generated_at),
         schools_by_level=[(lv, int((schools["level"] == lv).sum())) for lv in levels], schools_by_city=by_city,
-        card_counts=card_counts, carded=carded, light_counts=light_counts,
+        card_counts=stand.card_counts, carded=stand.carded, light_counts=stand.light_counts,
         distributions=[_distribution(i, this, source) for i in keys],
-        frequent=_frequent(warnings, source, layout.province.frequent_warnings),
+        frequent=frequent_warnings(warnings, source, layout.province.frequent_warnings),
         medians=medians, median_units={models.indicators[i].name_zh: models.indicators[i].unit for i in keys},
         median_rows=median_rows, median_years=years, rankings=rankings,
         ranking_note=(f"综合得分按比率法计算：每项有合格标准的指标，达到合格得 1，低于限制招生线得 0，"

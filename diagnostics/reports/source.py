@@ -235,7 +235,7 @@ class StoreSource:
     def programs(self, school: str, year: int) -> pd.DataFrame:
         return self.access.status_table("programs", school, year).reindex(columns=PROGRAM_COLUMNS)
 
-    def version(self, school: str | None, year: int) -> VersionInfo:
+    def version(self, school: str | list[str] | None, year: int) -> VersionInfo:
         return version_info(self.engine, school, year)
 
     def reported(self, school: str | None = None) -> pd.DataFrame:
@@ -248,14 +248,17 @@ class StoreSource:
         return self.access.narratives(school, year).reindex(columns=NARRATIVE_COLUMNS)
 
 
-def version_info(engine: Engine, school: str | None, year: int) -> VersionInfo:
-    """The data version behind the current values of a school-year (``school=None``: the province)."""
+def version_info(engine: Engine, school: str | list[str] | None, year: int) -> VersionInfo:
+    """The data version behind the current values of a school-year (``school=None``: the province; a list:
+    those schools, e.g. a city's)."""
     from ..store.results_schema import computed_school_years as csy
     from ..store.schema import data_versions as dv
     from ..store.schema import import_batches as ib
 
     latest = sa.select(csy.c.school_id, sa.func.max(csy.c.run_id).label("run_id")).where(csy.c.year == year)
-    if school is not None:
+    if isinstance(school, list):
+        latest = latest.where(csy.c.school_id.in_(school))
+    elif school is not None:
         latest = latest.where(csy.c.school_id == school)
     latest = latest.group_by(csy.c.school_id).subquery()
     query = (sa.select(csy.c.school_id, csy.c.run_id, csy.c.model_version, dv.c.version_no, dv.c.is_current,
@@ -272,7 +275,7 @@ def version_info(engine: Engine, school: str | None, year: int) -> VersionInfo:
     imported = pd.to_datetime(rows["imported_at"]).max().strftime("%Y-%m-%d %H:%M")
     stale = not bool(rows["is_current"].astype(bool).all())
     models = sorted(set(rows["model_version"]))
-    if school is not None:
+    if isinstance(school, str):
         text = f"第 {int(rows['version_no'].iloc[0])} 版（导入批次 #{int(rows['batch'].iloc[0])}，{imported}）"
     else:
         text = f"{len(rows)} 所学校，最新导入批次 #{int(rows['batch'].max())}（{imported}）"
