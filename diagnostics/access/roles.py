@@ -59,6 +59,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "review": frozenset({Role.EXPERT, Role.PROVINCE}),
     "import": frozenset({Role.SCHOOL, Role.PROVINCE}),
     "admin": frozenset({Role.PROVINCE}),
+    "spot_check": frozenset({Role.CITY, Role.PROVINCE}),  # draw spot checks, record what was found
+    "select": frozenset({Role.PROVINCE}),  # the top-k selection ranks every school
 }
 
 SHARED_ENV = "ZHENGAI_SHARED"
