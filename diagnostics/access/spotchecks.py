@@ -114,7 +114,9 @@ class SpotChecksMixin(AccessBase):
                            year: int | None = None) -> pd.DataFrame:
         """The sampled records in scope (:data:`RECORD_COLUMNS`) with their outcomes."""
         with self.engine.connect() as conn:
-            return self._frame(conn, self._records(conn, sample_id, school, year)[RECORD_COLUMNS])
+            out = self._records(conn, sample_id, school, year)[RECORD_COLUMNS]
+            out["updated_at"] = pd.to_datetime(out["updated_at"], utc=True).dt.strftime("%Y-%m-%d %H:%M")
+            return self._frame(conn, out)
 
     @action("read", "read")
     def spot_check_estimates(self, sample_id: int | None = None, school: str | None = None,
