@@ -120,11 +120,16 @@ def gather(engine: object, spec: SelectionSpec, year: int, models: object) -> Fa
     values = values[values["unit"].fillna("") == ""].assign(school_id=lambda f: f["school_id"].astype(str))
     flags = load_flags(engine, year=int(year))
     flags = flags[flags["method"].isin(spec.warning_methods) & flags["severity"].isin(spec.warning_severities)]
-    done = {(str(r["school_id"]), r["layer"], r["unit"] or "", r["indicator_id"] or "", r["method"] or "")
-            for r in closed.to_dict("records")}
+    done = {_key(r) for r in closed.to_dict("records")}
     open_w: dict[str, list[str]] = {}
     for f in flags.to_dict("records"):
-        key = (str(f["school_id"]), f["layer"], f["unit"] or "", f["indicator_id"] or "", f["method"])
+        key = _key(f)
         if key not in done:
             open_w.setdefault(key[0], []).append(str(f["message_zh"])[:40])
     return Facts(info, values, cards, open_w)
+
+
+def _key(row: dict) -> tuple[str, ...]:
+    """The follow-up key of a flag or a follow-up (missing parts as '')."""
+    return tuple("" if row.get(k) is None or (isinstance(row.get(k), float) and pd.isna(row.get(k)))
+                 else str(row.get(k)) for k in ("school_id", "layer", "unit", "indicator_id", "method"))
