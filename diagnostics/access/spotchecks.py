@@ -43,8 +43,8 @@ class SpotChecksMixin(AccessBase):
         ``frame.attrs``."""
         with self.engine.connect() as conn:
             scope = self._scope(conn)
-            spec = DrawSpec(int(year), int(seed), int(schools), int(records), tuple(strata), tuple(kinds),
-                            tuple(sorted(scope)) if scope is not None else ())
+            label = f"city:{self.user.city}" if self.user.role == Role.CITY else "province"
+            spec = DrawSpec(int(year), int(seed), int(schools), int(records), tuple(strata), tuple(kinds), label)
             frame = _reporting(conn, spec.year, scope)
             sample = draw_sample(spec, frame, lambda s, k: _keys(conn, s, spec.year, k))
         zh, en = method_text(spec)

@@ -19,7 +19,7 @@ The method, stated to whoever re-draws it (:func:`method_text`):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,7 @@ class DrawSpec:
     records: int = 20
     strata: tuple[str, ...] = ("city", "level")
     kinds: tuple[str, ...] = ("students",)
-    scope: tuple[str, ...] = field(default=())  # the drawer's schools ('' = the whole province)
+    scope: str = "province"  # whose schools: 'province', or 'city:<city>' for a city officer's draw
 
     def __post_init__(self) -> None:
         from ..workflow.errors import InvalidChange
@@ -65,7 +65,7 @@ class DrawSpec:
     def params(self) -> dict:
         return {"year": int(self.year), "seed": int(self.seed), "schools": int(self.schools),
                 "records": int(self.records), "strata": list(self.strata), "kinds": list(self.kinds),
-                "scope": list(self.scope)}
+                "scope": self.scope}
 
 
 def method_text(spec: DrawSpec) -> tuple[str, str]:
