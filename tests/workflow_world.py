@@ -100,7 +100,7 @@ def build_world(engine: Engine, tmp_path: Path) -> World:
                                                           conclusion="to_improve")["id"]
     ids["review"]["S3"] = prov.save_review("S3", 2023, "专业设置与条件", score=90, conclusion="effective")["id"]
     spot = prov.draw_spot_check(2024, 1, schools=3, records=2, kinds=("students", "teachers"))
-    for school, rows in spot.groupby("school_id"):  # one record of each school checked, the other pending
+    for school in sorted(set(spot["school_id"])):  # one record of each school checked, the other pending
         stored = prov.spot_check_records(school=school)
         ids["spot_record"][school] = int(stored["id"].iloc[0])
         prov.record_spot_check(int(stored["id"].iloc[0]), 1, "confirmed")
