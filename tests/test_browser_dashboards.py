@@ -88,7 +88,8 @@ def test_landing_page_links_every_dashboard(served, page):
     open_dashboard(page, f"http://127.0.0.1:{served.port}/", ".za-tiles")
     assert page.url.endswith("/voila/render/index.ipynb")
     links = page.eval_on_selector_all(".za-tile a", "els => els.map(e => e.getAttribute('href'))")
-    assert links == ["self_diagnosis.ipynb", "review.ipynb", "province.ipynb", "data_import.ipynb", "explorer.ipynb"]
+    assert links == ["self_diagnosis.ipynb", "review.ipynb", "province.ipynb", "data_import.ipynb", "explorer.ipynb",
+                     "spot_check.ipynb", "selection.ipynb"]
     assert page_problems(page) == []
     screenshot(page, "index")
 

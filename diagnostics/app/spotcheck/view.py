@@ -32,6 +32,7 @@ class SpotCheckView:
         self.year = w.Dropdown(options=[(str(y), y) for y in model.years], value=model.year or None,
                                layout=w.Layout(width="150px"), style=wide)
         self.seed = w.Text(value=str(model.default_seed), layout=w.Layout(width="200px"), style=wide)
+        self.seed.add_class("za-spot-seed-input")
         self.n_schools = w.BoundedIntText(value=10, min=1, max=500, layout=w.Layout(width="150px"), style=wide)
         self.n_records = w.BoundedIntText(value=20, min=1, max=1000, layout=w.Layout(width="200px"), style=wide)
         self.kinds = {k: w.Checkbox(value=k == "students", indent=False, layout=w.Layout(width="auto")) for k in KINDS}
