@@ -7,43 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from app_world import store_once
-from browser_server import launch_chromium, open_dashboard, page_problems, screenshot
-from playwright.sync_api import sync_playwright
+from browser_server import open_dashboard, page_problems, screenshot
+from test_browser_dashboards import browser, served  # noqa: F401  (fixtures: the served sample, Chromium)
 
 from diagnostics.access import Access, Role, User
-from diagnostics.app.served import Served, ServerError
-from diagnostics.store import make_engine
 
 pytestmark = pytest.mark.browser
 OVERFLOW = """() => [document.documentElement.scrollWidth - window.innerWidth,
                      document.body.scrollWidth - window.innerWidth]"""
 FORBIDDEN = re.compile(r"\b(Executing|None|nan|Traceback|discrepancy|confirmed)\b")
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("served_spot")
-    db = folder / "store.db"
-    db.write_bytes(store_once("sample", tmp_path_factory).read_bytes())
-    server = Served(f"sqlite:///{db}", folder / "home", folder / "serve.log")
-    try:
-        try:
-            server.wait_ready()
-        except ServerError as exc:
-            pytest.fail(str(exc))
-        server.engine = make_engine(f"sqlite:///{db}")
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 def fits_a_phone(page, name: str) -> None:
@@ -54,7 +26,7 @@ def fits_a_phone(page, name: str) -> None:
     screenshot(page, f"{name}_390")
 
 
-def test_a_checker_draws_and_records_on_the_spot_check_page(served, browser):
+def test_a_checker_draws_and_records_on_the_spot_check_page(served, browser):  # noqa: F811
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     try:
@@ -88,7 +60,7 @@ def test_a_checker_draws_and_records_on_the_spot_check_page(served, browser):
         context.close()
 
 
-def test_the_selection_page_shows_the_list_the_command_computes(served, browser):
+def test_the_selection_page_shows_the_list_the_command_computes(served, browser):  # noqa: F811
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     try:
