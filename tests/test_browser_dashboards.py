@@ -88,7 +88,8 @@ def test_landing_page_links_every_dashboard(served, page):
     open_dashboard(page, f"http://127.0.0.1:{served.port}/", ".za-tiles")
     assert page.url.endswith("/voila/render/index.ipynb")
     links = page.eval_on_selector_all(".za-tile a", "els => els.map(e => e.getAttribute('href'))")
-    assert links == ["self_diagnosis.ipynb", "review.ipynb", "province.ipynb", "data_import.ipynb", "explorer.ipynb"]
+    assert links == ["self_diagnosis.ipynb", "review.ipynb", "province.ipynb", "data_import.ipynb", "explorer.ipynb",
+                     "spot_check.ipynb", "selection.ipynb"]
     assert page_problems(page) == []
     screenshot(page, "index")
 
@@ -287,7 +288,8 @@ def test_english_toggle(served, page, name, ready):
 # ---- every dashboard at three widths: fits, stays on this machine, says what it is, speaks Chinese -------------
 WIDTHS = ((1440, 900), (1280, 720), (390, 844))
 PAGES = (("index", ".za-tiles"), ("self_diagnosis", ".za-board .za-v"), ("review", ".za-review-item .za-v"),
-         ("province", ".za-province .za-v"), ("data_import", ".za-validate"), ("explorer", ".za-indicators select"))
+         ("province", ".za-province .za-v"), ("data_import", ".za-validate"), ("explorer", ".za-indicators select"),
+         ("spot_check", ".za-spot"), ("selection", ".za-select-top"))
 FORBIDDEN = re.compile(r"\b(Executing|median|yellow|red|key|error|None|nan|Traceback)\b", re.IGNORECASE)
 OVERFLOW = """() => [document.documentElement.scrollWidth - window.innerWidth,
                      document.body.scrollWidth - window.innerWidth]"""

@@ -79,7 +79,8 @@ def build_world(engine: Engine, tmp_path: Path) -> World:
     assert result.ok, result.to_text()
     for user in USERS.values():
         prov.add_user(user.name, user.role, user.school_id, user.city, user.schools)
-    ids: dict[str, dict[str, int]] = {k: {} for k in ("task", "target", "standard", "follow_up", "review")}
+    ids: dict[str, dict[str, int]] = {k: {} for k in ("task", "target", "standard", "follow_up", "review",
+                                                      "spot_record")}
     for school, name in NAMES.items():
         ids["task"][school] = prov.create_task(
             school, 2023, f"{name}双师素质教师比例偏低", indicator_id="dual_qualified_share",
@@ -98,6 +99,11 @@ def build_world(engine: Engine, tmp_path: Path) -> World:
     ids["review"]["S2"] = world.access("exp2").save_review("S2", 2023, "教师队伍建设", score=60,
                                                           conclusion="to_improve")["id"]
     ids["review"]["S3"] = prov.save_review("S3", 2023, "专业设置与条件", score=90, conclusion="effective")["id"]
+    spot = prov.draw_spot_check(2024, 1, schools=3, records=2, kinds=("students", "teachers"))
+    for school in sorted(set(spot["school_id"])):  # one record of each school checked, the other pending
+        stored = prov.spot_check_records(school=school)
+        ids["spot_record"][school] = int(stored["id"].iloc[0])
+        prov.record_spot_check(int(stored["id"].iloc[0]), 1, "confirmed")
     world.ids = ids
     return world
 

@@ -13,11 +13,13 @@ from .records import RecordsMixin
 from .reporting import ReportingMixin
 from .reviews import ReviewsMixin
 from .roles import User
+from .selection import SelectionMixin
+from .spotchecks import SpotChecksMixin
 from .tasks import TasksMixin
 
 
 class Access(TasksMixin, ReviewsMixin, FollowUpsMixin, NarrativesMixin, RecordsMixin, AdminMixin,
-             ReportingMixin):
+             ReportingMixin, SpotChecksMixin, SelectionMixin):
     """Every read and write of the apps, scoped to ``user``, audited and locked.
 
     ``values``: where indicator values come from (default: the indicator

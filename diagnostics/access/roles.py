@@ -61,6 +61,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "admin": frozenset({Role.PROVINCE}),
     "city_report": frozenset({Role.CITY, Role.PROVINCE}),  # 设区市年度质量报告: the city's officers, the province
     "publish": frozenset({Role.PROVINCE}),  # 信息发布: what the public sees is the province's to release
+    "spot_check": frozenset({Role.CITY, Role.PROVINCE}),  # draw spot checks, record what was found
+    "select": frozenset({Role.PROVINCE}),  # the top-k selection ranks every school
 }
 
 SHARED_ENV = "ZHENGAI_SHARED"

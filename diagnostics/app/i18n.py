@@ -165,6 +165,11 @@ TEXT: dict[str, tuple[str, str]] = {
     # explorer
     "app_explorer": ("指标模型", "Indicator explorer"),
     "app_explorer_sub": ("指标定义与来源、分布与相关、试算新指标", "Definitions and sources, distributions, try a new one"),
+    "app_spot": ("随机抽查", "Spot checks"),
+    "app_spot_sub": ("可复现的分层抽样、逐条核查、各校差错率及其置信区间", "Reproducible stratified samples, checked "
+                     "record by record, each school's discrepancy rate with its interval"),
+    "app_select": ("遴选", "Selection"),
+    "app_select_sub": ("综合指数排名、名次区间与权重敏感性", "Composite index ranking, rank intervals, weight sensitivity"),
     "definition": ("定义", "Definition"),
     "formula": ("计算方法", "Formula"),
     "standards": ("标准", "Standards"),

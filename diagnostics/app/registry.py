@@ -34,6 +34,8 @@ DASHBOARDS = (
     Dashboard("province", "province.ipynb", "diagnostics.app.province", "app_province", "app_province_sub"),
     Dashboard("data_import", "data_import.ipynb", "diagnostics.app.dataimport", "app_import", "app_import_sub"),
     Dashboard("explorer", "explorer.ipynb", "diagnostics.app.explorer", "app_explorer", "app_explorer_sub"),
+    Dashboard("spot_check", "spot_check.ipynb", "diagnostics.app.spotcheck", "app_spot", "app_spot_sub"),
+    Dashboard("selection", "selection.ipynb", "diagnostics.app.selection", "app_select", "app_select_sub"),
 )
 
 

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-NOTEBOOKS = ("index", "self_diagnosis", "review", "province", "data_import", "explorer")
+NOTEBOOKS = ("index", "self_diagnosis", "review", "province", "data_import", "explorer", "spot_check", "selection")
 BUILT = "[zhengai] dashboard {} built"  # what a kernel writes to the server log when its dashboard is built
 
 

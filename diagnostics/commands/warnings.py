@@ -11,12 +11,12 @@ from ..cli import EXIT_INVALID, EXIT_OK, command, engine_from
 FORMATS = ("table", "csv", "json")
 
 
-def _scope_args(p: argparse.ArgumentParser, several_methods: bool = False) -> None:
+def _scope_args(p: argparse.ArgumentParser, several_methods: bool = False, stored: tuple[str, ...] = ()) -> None:
     from ..warnings import METHODS
 
     p.add_argument("--school", default=None, help="学校代码 / school id")
     p.add_argument("--year", type=int, default=None, help="学年 / year")
-    p.add_argument("--method", choices=METHODS, default=None, action="append" if several_methods else "store",
+    p.add_argument("--method", choices=(*METHODS, *stored), default=None, action="append" if several_methods else "store",
                    help="方法 / method" + ("（可重复 / repeat for several）" if several_methods else ""))
 
 
@@ -46,7 +46,9 @@ def run_warn(args: argparse.Namespace) -> int:
 
 
 def _flags_args(p: argparse.ArgumentParser) -> None:
-    _scope_args(p)
+    from ..spotcheck import METHOD as SPOTCHECK
+
+    _scope_args(p, stored=(SPOTCHECK,))  # flags the spot checks store; `zhengai warn` does not run them
     p.add_argument("--severity", choices=("red", "yellow", "info"), default=None, help="级别 / severity")
     p.add_argument("--format", choices=FORMATS, default="table", help="输出格式 / output format")
 

@@ -27,6 +27,7 @@ METHOD_LABELS = {
     "standard": "国家标准对照", "target": "学校目标对照", "rule": "数据校验规则", "trend": "历年趋势",
     "peer": "同类院校比较", "multivariate": "多指标综合异常", "uncertainty": "置信区间判断",
     "integrity": "学籍与资金核查", "completeness": "填报完整性", "benford": "首位数字分布",
+    "spotcheck": "随机抽查",
 }
 DIRECTION_LABELS = {"higher_is_better": "越高越好", "lower_is_better": "越低越好"}
 DIGITS = "零一二三四五六七八九"
