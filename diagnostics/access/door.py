@@ -12,10 +12,12 @@ from .narratives import NarrativesMixin
 from .records import RecordsMixin
 from .reviews import ReviewsMixin
 from .roles import User
+from .surveys import SurveysMixin
 from .tasks import TasksMixin
 
 
-class Access(TasksMixin, ReviewsMixin, FollowUpsMixin, NarrativesMixin, RecordsMixin, AdminMixin):
+class Access(TasksMixin, ReviewsMixin, FollowUpsMixin, NarrativesMixin, RecordsMixin, AdminMixin,
+             SurveysMixin):
     """Every read and write of the apps, scoped to ``user``, audited and locked.
 
     ``values``: where indicator values come from (default: the indicator
