@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from survey_world import PROV, SURVEYS, WANG, import_world
 from tiny_data import write_tiny
 
 from diagnostics.access import Access, PermissionDenied, Role, User
@@ -20,22 +21,13 @@ from diagnostics.surveys.instruments import instrument, instruments, parse
 from diagnostics.surveys.links import LinkState, lookup, submit, token_hash
 from diagnostics.surveys.results import margin_of_error
 
-PROV = User("prov", Role.PROVINCE)
-WANG = User("wang", Role.SCHOOL, school_id="S1")
-# imported survey rows: the graduate survey at 80 %, the student survey at 90 %
-SURVEYS = """school_id,year,survey,item,respondents,satisfied
-S1,2024,毕业生,母校总体满意度,50,40
-S1,2024,学生,课堂教学,100,90
-"""
 ALL_GOOD = {"overall": "非常满意", "teaching": "满意", "career": "满意", "usefulness": "满意"}
 ALL_BAD = {"overall": "不满意", "teaching": "一般", "career": "非常不满意"}
 
 
 @pytest.fixture
 def store(engine, tmp_path):
-    result = Access(engine, PROV).import_data(write_tiny(tmp_path / "data", tables={"surveys": SURVEYS}))
-    assert result.ok, result.to_text()
-    return engine
+    return import_world(engine, tmp_path / "data")
 
 
 def satisfaction(engine, indicator: str) -> float:
