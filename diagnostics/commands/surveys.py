@@ -95,7 +95,13 @@ def _serve(args: argparse.Namespace) -> int:
 
     from ..surveys.web import make_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
+    quiet = logging.StreamHandler()  # status and method only: no path (the token), no address, no time
+    quiet.setFormatter(logging.Formatter("%(message)s"))
+    log = logging.getLogger("zhengai.survey")
+    log.setLevel(logging.INFO)
+    log.addHandler(quiet)
+    log.propagate = False
     engine = engine_from(args)
     app = make_app(engine)
     print(f"调查问卷地址 / survey form: http://127.0.0.1:{args.port}/s/<链接令牌 token>  (Ctrl-C 停止 / to stop)",
