@@ -14,6 +14,7 @@ unknown key is an error, with the nearest known key suggested.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,7 +161,13 @@ def _semantics(chk: ShapeChecker, scales: list[Scale], located: list[tuple[Quest
 
 def load_file(path: Path) -> Instrument:
     """One instrument file; an :class:`InvalidChange` listing every problem if it is not sound."""
-    inst, issues = parse(path.read_text(encoding="utf-8"), str(path))
+    return _load(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _load(path: str, _mtime_ns: int) -> Instrument:
+    """Parsed once per version of the file (each request of the form site looks its instrument up)."""
+    inst, issues = parse(Path(path).read_text(encoding="utf-8"), path)
     if inst is None:
         text = "\n".join(str(i) for i in issues)
         raise InvalidChange(f"问卷定义有误：\n{text}", f"invalid survey instrument:\n{text}")
