@@ -20,7 +20,6 @@ import pandas as pd
 from sqlalchemy import Connection, case, func, select
 
 from ..store.surveys_schema import survey_answers, survey_links, survey_rounds
-from ..warnings.methods.uncertainty import wilson
 
 SURVEY_COLUMNS = ["school_id", "year", "survey", "item", "respondents", "satisfied"]
 
@@ -49,6 +48,8 @@ def margin_of_error(share: float, n: int, population: int, confidence: float = 0
     """± percentage points of a satisfaction share from ``n`` of ``population`` invited (NaN if n = 0)."""
     if n <= 0 or math.isnan(share):
         return math.nan
+    from ..warnings.methods.uncertainty import wilson  # scipy: only when a margin is asked for
+
     low, high = wilson(share * n, n, confidence)
     fpc = math.sqrt(max(population - n, 0) / (population - 1)) if population > 1 else 0.0
     return round(float(high - low) / 2 * fpc * 100, 10)
