@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 
 import pytest
-from survey_server import survey_site
+from survey_server import free_port, survey_site
 from survey_world import PROV, WANG, import_world
 
 from diagnostics.access import Access
@@ -84,3 +86,34 @@ def test_a_post_without_the_xsrf_token_stores_nothing(store, site):
     assert status == 403
     assert fetch(f"{site}/s/{token}")[0] == 200  # the link is still unused
     assert Access(store, PROV).survey_status("S1", 2024).iloc[0]["responses"] == 0
+
+
+def test_zhengai_survey_serve_serves_the_links_on_localhost(store, tmp_path):
+    token = Access(store, WANG).open_survey("S1", 2024, "在校生", 1)["tokens"][0]
+    port = free_port()
+    log = tmp_path / "serve.log"
+    url = store.url.render_as_string(hide_password=False)
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "diagnostics.cli", "--db", url, "survey", "serve",
+                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 90
+        while fetch_or_none(f"{base}/") is None:
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.3)
+        status, body, _ = fetch(f"{base}/s/{token}")
+        assert status == 200 and "在校生满意度调查" in body
+        while "200 GET" not in log.read_text() and time.monotonic() < deadline:  # logged after the reply
+            time.sleep(0.1)
+    finally:
+        proc.terminate()
+        proc.wait(20)
+    text = log.read_text()
+    assert "200 GET" in text and token not in text and "127.0.0.1 " not in text.split("\n", 1)[1]
+
+
+def fetch_or_none(url: str) -> int | None:
+    try:
+        return fetch(url)[0]
+    except OSError:
+        return None
