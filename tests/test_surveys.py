@@ -147,3 +147,17 @@ def test_the_cli_opens_reports_and_closes(store, capsys, tmp_path, monkeypatch):
     assert "新版本" in capsys.readouterr().out
     assert main(["--db", url, "survey", "open", "--school", "S1", "--year", "2024", "--survey", "校友",
                  "--links", "3"]) == 2
+
+
+def test_the_parent_survey_lands_in_the_surveys_table_under_its_own_code(store):
+    wang = Access(store, WANG)
+    token = wang.open_survey("S1", 2024, "家长", 1)["tokens"][0]
+    assert submit(store, token, {"growth": "满意", "safety": "非常满意", "contact": "一般", "overall": "满意"}).stored
+    _row, result = wang.close_survey("S1", 2024, "家长")
+    assert result.ok
+    rows = wang.status_table("surveys", school="S1", year=2024)
+    parents = rows[rows["survey"] == "家长"].set_index("item")
+    assert parents[["respondents", "satisfied"]].astype(int).to_dict("index") == {
+        "孩子成长进步": {"respondents": 1, "satisfied": 1}, "安全管理": {"respondents": 1, "satisfied": 1},
+        "家校沟通": {"respondents": 1, "satisfied": 0}, "总体满意度": {"respondents": 1, "satisfied": 1}}
+    assert set(rows["survey"]) == {"家长", "毕业生", "学生"}  # the imported rows of the other surveys stay
