@@ -72,6 +72,11 @@ CASES = {
     "update_review": [(DENY, lambda a, w, b: a.update_review(w.ids["review"][b], 1, score=1))],
     "update_task": [(DENY, lambda a, w, b: a.update_task(w.ids["task"][b], 1, problem="改"))],
     "users": [(DENY, lambda a, w, b: a.users())],
+    "open_survey": [(DENY, lambda a, w, b: a.open_survey(b, 2024, "毕业生", 2))],
+    "close_survey": [(DENY, lambda a, w, b: a.close_survey(b, 2024, "毕业生"))],
+    "sync_survey": [(DENY, lambda a, w, b: a.sync_survey(b, 2024, "毕业生"))],
+    "survey_status": [(FILTER, lambda a, w, b: a.survey_status()),
+                      (DENY, lambda a, w, b: a.survey_status(school=b))],
 }
 
 
@@ -134,6 +139,7 @@ def test_each_user_does_reach_their_own_schools(world):
         assert set(access.tasks()["school_id"]) == reach, who
         assert set(access.schools()["school_id"]) == reach, who
         assert set(access.indicator_values()["school_id"]) == reach, who
+        assert set(access.survey_status()["school_id"]) == reach, who
         assert set(access.status_table("teachers")["school_id"]) == reach & {"S1", "S2"}, who
 
 

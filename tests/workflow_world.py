@@ -92,6 +92,7 @@ def build_world(engine: Engine, tmp_path: Path) -> World:
         prov.comment_follow_up(fu["id"], f"{name}已核实数据")
         ids["follow_up"][school] = fu["id"]
         prov.save_narrative(school, 2024, "overview", f"{name}坚持以质量为核心")
+        prov.open_survey(school, 2024, "毕业生", 2)
     ids["review"]["S1"] = world.access("exp1").save_review("S1", 2023, "教师队伍建设", score=80,
                                                           conclusion="effective")["id"]
     world.access("exp2").save_review("S1", 2023, "教师队伍建设", score=70, conclusion="to_improve",

@@ -15,11 +15,12 @@ from .reviews import ReviewsMixin
 from .roles import User
 from .selection import SelectionMixin
 from .spotchecks import SpotChecksMixin
+from .surveys import SurveysMixin
 from .tasks import TasksMixin
 
 
 class Access(TasksMixin, ReviewsMixin, FollowUpsMixin, NarrativesMixin, RecordsMixin, AdminMixin,
-             ReportingMixin, SpotChecksMixin, SelectionMixin):
+             ReportingMixin, SpotChecksMixin, SelectionMixin, SurveysMixin):
     """Every read and write of the apps, scoped to ``user``, audited and locked.
 
     ``values``: where indicator values come from (default: the indicator

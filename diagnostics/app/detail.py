@@ -21,7 +21,7 @@ class Detail:
     programs: tuple[dict, ...]
     warnings: tuple[dict, ...]
     follow_ups: tuple[dict, ...]
-
+    survey: dict | None = None  # the online survey feeding this indicator: response rate, margin of error
 
 
 class DetailMixin:
@@ -51,7 +51,15 @@ class DetailMixin:
                               "qualified": num(r["qualified"]), "percentile": num(r["percentile"])}
                              for r in rows.sort_values("value").to_dict("records"))
         warnings = tuple(w for w in board.warnings if w["indicator_id"] == ind)
-        return Detail(cell, level, tuple(history), peers, programs, warnings, self._follow_ups(ind))
+        return Detail(cell, level, tuple(history), peers, programs, warnings, self._follow_ups(ind),
+                      self._survey(ind) if board.layer == "school" else None)
+
+    def _survey(self, indicator: str) -> dict | None:
+        """The online survey round of this school-year whose instrument feeds ``indicator``, if any."""
+        board = self.board
+        rounds = self.ctx.access.survey_status(board.school_id, board.year)
+        rows = rounds[rounds["indicator_id"] == indicator].to_dict("records") if len(rounds) else []
+        return rows[0] if rows else None
 
     def _follow_ups(self, indicator: str) -> tuple[dict, ...]:
         access, board = self.ctx.access, self.board

@@ -76,6 +76,26 @@ def _plain(value: object) -> str:
     return str(value)
 
 
+def survey_html(survey: dict | None, lang: str) -> str:
+    """Response rate and margin of error of the online survey behind a satisfaction indicator."""
+    if not survey:
+        return ""
+    rate, moe = survey["response_rate"], survey["margin_of_error"]
+    moe_text = "—" if moe != moe else f"±{moe:.1f}"
+    rate_text = "—" if rate != rate else f"{rate:.1f}%"
+    stored = survey["in_store"]
+    if lang == "zh":
+        text = (f"在线调查（{survey['survey']}，{'进行中' if survey['status'] == 'open' else '已结束'}）："
+                f"回收率 {rate_text}（{survey['responses']}/{survey['links']}），"
+                f"误差范围 {moe_text} 个百分点（95% 置信）"
+                + ("" if stored else "；最新结果尚未写入状态数据（zhengai survey sync）"))
+    else:
+        text = (f"Online survey ({survey['survey']}, {survey['status']}): response rate {rate_text} "
+                f"({survey['responses']}/{survey['links']}), margin of error {moe_text} percentage points (95 %)"
+                + ("" if stored else "; the latest results are not in the status data yet (zhengai survey sync)"))
+    return f'<div class="za-survey">{escape(text)}</div>'
+
+
 def _follow_html(d: Detail, lang: str) -> str:
     if not d.follow_ups:
         return f'<div class="za-muted">{escape(tr("no_follow", lang))}</div>'
@@ -101,7 +121,7 @@ def detail_html(d: Detail, lang: str, ind: object = None, records: tuple[str, pd
             f'{escape(tr("target", lang))}：{escape(c.fmt(c.target))} {target_state(c, lang)} &nbsp; '
             f'{escape(tr("peer_median", lang))}：{escape(c.fmt(c.peer_median))} &nbsp; '
             f'{escape(tr("percentile", lang))}：{escape(percentile_text(c.percentile, lang))}</div>'
-            f'<div class="za-muted">{escape(std)}</div>{formula_html(d, ind, lang)}</div>')
+            f'<div class="za-muted">{escape(std)}</div>{formula_html(d, ind, lang)}{survey_html(d.survey, lang)}</div>')
     lines = [(c.qualified, PALETTE["standard"], "合格" if lang == "zh" else "standard")] if c.qualified else []
     if c.peer_median is not None:
         lines.append((c.peer_median, PALETTE["peer"], "中位数" if lang == "zh" else "peer median"))
