@@ -1,0 +1,124 @@
+"""Least privilege in the database: a user's own PostgreSQL role reads only its scope, by plain SQL.
+
+The world (:mod:`workflow_world`) holds a row of every kind for three schools; ``zhengai db grant`` makes a
+login role per user.  Connecting with a role and running ``SELECT`` on every table of the live schema
+(enumerated from ``pg_attribute``, so tables of later migrations are covered) must return no row of a
+school outside the user's scope, whatever the application layer does.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from workflow_world import REACH, world_in
+
+from diagnostics.access.kanon import HIDDEN, SCHOOL_QI, STUDENT_QI, K, exposed_smallest_group, smallest_group
+from diagnostics.store import privileges
+
+TABLES_WITH_SCHOOL = """
+SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'school_id' AND NOT a.attisdropped
+ WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1"""
+
+
+@pytest.fixture(scope="module")
+def granted(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("roles")
+    with world_in("postgresql", folder) as world:
+        from diagnostics.engine import compute
+        from diagnostics.models import load_models
+
+        compute(world.engine, load_models()[0])  # indicator values and computed school-years, per school
+        roles = privileges.grant(world.engine)
+        try:
+            yield world, dict(zip(roles["user_name"], roles["role"]))
+        finally:
+            privileges.revoke(world.engine)
+
+
+def connect_as(world, role: str):
+    url = make_url(world.engine.url).set(username=role, password=None)
+    return create_engine(url)
+
+
+def test_every_table_with_a_school_id_is_under_the_scope_policy(granted):
+    world, _ = granted
+    with world.engine.connect() as conn:
+        tables = list(conn.execute(text(TABLES_WITH_SCHOOL)).scalars())
+        policed = set(conn.execute(text("SELECT tablename FROM pg_policies WHERE policyname = 'zhengai_scope'"))
+                      .scalars())
+    assert len(tables) >= 20 and {"students", "indicator_values", "audit_log", "school_narratives"} <= set(tables)
+    assert set(tables) <= policed
+    assert "follow_up_comments" in policed  # no school_id: scoped through its follow-up
+
+
+@pytest.mark.parametrize("who", sorted(REACH))
+def test_a_users_own_role_reads_no_row_of_another_school_from_any_table(granted, who):
+    world, roles = granted
+    reach, _outside = REACH[who]
+    with world.engine.connect() as owner:
+        tables = list(owner.execute(text(TABLES_WITH_SCHOOL)).scalars())
+        stored = {t: owner.execute(text(f'SELECT count(*) FROM "{t}" WHERE school_id <> ALL(:r)'),
+                                   {"r": sorted(reach)}).scalar_one() for t in tables}
+    assert sum(stored.values()) > 100  # the other schools' rows are there, for the owner
+    engine = connect_as(world, roles[who])
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT current_user")).scalar_one() == roles[who]
+            for table in tables:
+                seen = conn.execute(text(f'SELECT DISTINCT school_id FROM "{table}"')).scalars().all()
+                assert set(seen) <= reach, (table, seen)
+            own = conn.execute(text("SELECT count(*) FROM students")).scalar_one()
+            comments = conn.execute(text(
+                "SELECT DISTINCT f.school_id FROM follow_up_comments c JOIN follow_ups f ON f.id = c.follow_up_id"))
+            assert set(comments.scalars()) == reach
+            # asking for another role's scope answers nothing; a session setting changes nothing
+            other = roles["li" if who != "li" else "wang"]
+            assert conn.execute(text("SELECT zhengai_scope(:r)"), {"r": other}).scalar_one() == []
+            conn.execute(text("SET app.school = 'S2'"))
+            assert conn.execute(text("SELECT count(*) FROM students WHERE school_id <> ALL(:r)"),
+                                {"r": sorted(reach)}).scalar_one() == 0
+    finally:
+        engine.dispose()
+    assert own > 0
+
+
+def test_a_school_role_cannot_write_another_schools_rows(granted):
+    world, roles = granted
+    engine = connect_as(world, roles["wang"])
+    try:
+        with engine.begin() as conn:  # an update of another school's row touches nothing (it is invisible)
+            changed = conn.execute(text("UPDATE improvement_tasks SET owner = 'x' WHERE school_id = 'S2'"))
+            assert changed.rowcount == 0
+        with pytest.raises(DBAPIError, match="row-level security"), engine.begin() as conn:
+            conn.execute(text("INSERT INTO school_narratives (school_id, year, section, text, created_by, "
+                              "created_at, updated_by, updated_at, version) VALUES ('S2', 2024, 'plan', 'x', "
+                              "'wang', now(), 'wang', now(), 1)"))
+        with pytest.raises(DBAPIError, match="permission denied"), engine.begin() as conn:
+            conn.execute(text("SELECT * FROM db_roles"))
+    finally:
+        engine.dispose()
+
+
+def test_researchers_reach_only_the_k_anonymous_research_schema(granted):
+    world, roles = granted
+    engine = connect_as(world, roles["res"])
+    try:
+        with pytest.raises(DBAPIError, match="permission denied"), engine.connect() as conn:
+            conn.execute(text("SELECT count(*) FROM public.students"))
+        with engine.connect() as conn:
+            schools = conn.execute(text("SELECT * FROM research.schools")).mappings().all()
+            students = conn.execute(text("SELECT * FROM research.students")).mappings().all()
+    finally:
+        engine.dispose()
+    import pandas as pd
+
+    s, st = pd.DataFrame(schools), pd.DataFrame(students)
+    assert "name" not in s or not s["name"].astype(str).str.contains("学").any()
+    assert len(s) == 3 and (s[list(SCHOOL_QI)] == HIDDEN).all().all()  # 3 schools: no attribute can be shown
+    assert exposed_smallest_group(s, list(SCHOOL_QI), "school_id") >= K
+    assert not {"id_hash", "id_problem", "birth_date"} & set(st.columns)
+    if len(st):
+        assert smallest_group(st, [c for c in STUDENT_QI if c in st]) >= K
