@@ -32,6 +32,7 @@ CASES = {
         {**WARNING, "school_id": b, "year": 2023}))],
     "effective_targets": [(FILTER, lambda a, w, b: a.effective_targets()),
                           (DENY, lambda a, w, b: a.effective_targets(school=b, year=2024))],
+    "flags": [(FILTER, lambda a, w, b: a.flags()), (DENY, lambda a, w, b: a.flags(school=b, year=2023))],
     "follow_up_comments": [(DENY, lambda a, w, b: a.follow_up_comments(w.ids["follow_up"][b]))],
     "follow_ups": [(FILTER, lambda a, w, b: a.follow_ups(status=None)),
                    (DENY, lambda a, w, b: a.follow_ups(school=b))],
@@ -61,6 +62,7 @@ CASES = {
     "update_review": [(DENY, lambda a, w, b: a.update_review(w.ids["review"][b], 1, score=1))],
     "update_task": [(DENY, lambda a, w, b: a.update_task(w.ids["task"][b], 1, problem="改"))],
     "users": [(DENY, lambda a, w, b: a.users())],
+    "verdict": [(FILTER, lambda a, w, b: a.verdict()), (DENY, lambda a, w, b: a.verdict(school=b, year=2023))],
 }
 
 

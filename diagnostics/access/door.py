@@ -13,9 +13,10 @@ from .records import RecordsMixin
 from .reviews import ReviewsMixin
 from .roles import User
 from .tasks import TasksMixin
+from .verdicts import VerdictsMixin
 
 
-class Access(TasksMixin, ReviewsMixin, FollowUpsMixin, NarrativesMixin, RecordsMixin, AdminMixin):
+class Access(TasksMixin, ReviewsMixin, FollowUpsMixin, NarrativesMixin, RecordsMixin, AdminMixin, VerdictsMixin):
     """Every read and write of the apps, scoped to ``user``, audited and locked.
 
     ``values``: where indicator values come from (default: the indicator

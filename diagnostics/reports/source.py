@@ -236,7 +236,20 @@ class StoreSource:
         return self.access.status_table("programs", school, year).reindex(columns=PROGRAM_COLUMNS)
 
     def version(self, school: str | None, year: int) -> VersionInfo:
+        if school is not None:  # another school's version and import time are its data too
+            self._in_scope(school)
+        else:
+            self.check_province_report()
         return version_info(self.engine, school, year)
+
+    def check_province_report(self) -> None:
+        """The province report (ranks, scores, every city) is for city and province officers only."""
+        from ..access import PermissionDenied, Role
+
+        if self.access.user.role not in (Role.CITY, Role.PROVINCE):
+            raise PermissionDenied("全省报告只供市级、省级管理员查看（学校用户请生成本校报告）",
+                                   "the province report is for city and province officers only "
+                                   "(school staff: make your school's report)")
 
     def reported(self, school: str | None = None) -> pd.DataFrame:
         if school is not None:
