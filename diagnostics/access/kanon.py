@@ -109,6 +109,9 @@ def generalise_students(frame: pd.DataFrame, key: bytes, researcher: str, k: int
     out = out.drop(columns=[c for c in STUDENT_DROPPED if c in out.columns])
     school = out["school_id"].astype(str) if "school_id" in out.columns else pd.Series("", index=out.index)
     out["student_key"] = [student_pseudonym(key, researcher, s, str(v)) for s, v in zip(school, out["student_key"])]
+    fixed = [c for c in ("school_id", "year") if c in out.columns]  # never generalised: rows of a school-year
+    if fixed and not out.empty:  # of fewer than k students are withheld first, whatever else is coarsened
+        out = out[out.groupby(fixed)[fixed[0]].transform("size") >= k]
     out = _generalise(out, STUDENT_QI, STUDENT_STEPS, k, None, SUPPRESS_SHARE)
     columns = [c for c in STUDENT_QI if c in out.columns]
     if out.empty:
