@@ -122,3 +122,47 @@ def test_researchers_reach_only_the_k_anonymous_research_schema(granted):
     assert not {"id_hash", "id_problem", "birth_date"} & set(st.columns)
     if len(st):
         assert smallest_group(st, [c for c in STUDENT_QI if c in st]) >= K
+
+
+COPIES = [f"X{i}" for i in range(1, 6)]
+COPY_SQL = """
+INSERT INTO schools (school_id, name, level, category, city, ownership, founded, batch_id)
+  SELECT 'X' || g, name || g, level, category, '外市', ownership, founded, batch_id
+    FROM schools, generate_series(1, 5) g WHERE school_id = 'S1';
+INSERT INTO computed_school_years (run_id, school_id, year, data_version_id, model_version)
+  SELECT run_id, 'X' || g, year, data_version_id, model_version
+    FROM computed_school_years, generate_series(1, 5) g WHERE school_id = 'S1';
+INSERT INTO indicator_values (run_id, school_id, year, layer, unit, indicator_id, value, numerator, denominator, n,
+                              level, model_version, data_version_id)
+  SELECT run_id, 'X' || g, year, layer, unit, indicator_id, value + g, numerator, denominator, n, level,
+         model_version, data_version_id FROM indicator_values, generate_series(1, 5) g WHERE school_id = 'S1';
+"""
+
+
+def test_peers_under_a_users_role_come_from_the_database_anonymous_and_in_groups_of_5(granted):
+    from workflow_world import USERS
+
+    from diagnostics.reports import StoreSource
+    from diagnostics.store.rls_sql import run_script
+
+    world, roles = granted
+    with world.engine.begin() as conn:  # five more schools of S1's level (in another city): a group of ≥ 5
+        run_script(conn, COPY_SQL)
+    try:
+        engine = connect_as(world, roles["wang"])
+        try:
+            peers = StoreSource(engine, USERS["wang"]).province_values("school")
+        finally:
+            engine.dispose()
+        ids = set(peers["school_id"])
+        assert "S1" in ids and not ids & {"S2", "S3", *COPIES}  # no other school's id
+        others = peers[peers["school_id"] != "S1"]
+        assert others["school_id"].nunique() >= 5 and others["school_id"].str.startswith("peer-").all()
+        assert others["city"].isna().all()  # school staff: no city of another school
+        level = peers.loc[peers["school_id"] == "S1", "school_level"].iloc[0]
+        assert (peers["school_level"] == level).all()  # S3's level has one school: not served at all
+        assert peers.groupby("school_level")["school_id"].nunique().min() >= 5
+    finally:
+        with world.engine.begin() as conn:
+            for table in ("indicator_values", "computed_school_years", "schools"):
+                conn.execute(text(f"DELETE FROM {table} WHERE school_id = ANY(:x)"), {"x": COPIES})

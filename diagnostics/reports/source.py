@@ -209,8 +209,20 @@ class StoreSource:
     def province_values(self, layer: str | None = "school") -> pd.DataFrame:
         # Read as the system user: a school's report shows its position among all peers, as
         # aggregates only (medians, quartiles, ranks); the province report is for province users.
-        return self._cached(("province", layer), lambda: with_attributes(
-            self._system.indicator_values(None, None, layer), self._system.schools()))
+        # Under a user's own database role (row-level security) the database serves them instead:
+        # schools outside the scope under opaque keys, none of a level of fewer than 5 schools.
+        return self._cached(("province", layer), lambda: self._peer_values(layer))
+
+    def _peer_values(self, layer: str | None) -> pd.DataFrame:
+        from ..store.privileges import peer_values, restricted
+
+        with self.engine.connect() as conn:
+            if restricted(conn):
+                frame = peer_values(conn, layer)
+                attrs = (frame[["school_id", "school_level", "category", "city"]].drop_duplicates("school_id")
+                         .rename(columns={"school_level": "level"}))
+                return with_attributes(frame[VALUE_COLUMNS], attrs)
+        return with_attributes(self._system.indicator_values(None, None, layer), self._system.schools())
 
     def warnings(self, school: str | None = None, year: int | None = None) -> pd.DataFrame:
         from ..warnings.persist import load_flags

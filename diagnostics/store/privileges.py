@@ -37,7 +37,7 @@ WRITES: dict[str, tuple[str, ...] | None] = {
     "expert": ("reviews", "audit_log"),
     "researcher": (),
 }
-HIDDEN_TABLES = ("db_roles",)
+HIDDEN_TABLES = ("db_roles", "db_peer_salt")
 
 
 class NotPostgres(BilingualError):
@@ -96,9 +96,10 @@ def _grant_groups(conn: Connection, groups: dict[str, str]) -> None:
     tables = [t for t in _tables(conn) if t not in HIDDEN_TABLES]
     staff = [groups[k] for k in KINDS if k != "researcher"]
     sql = [f"GRANT USAGE ON SCHEMA {_q(schema)} TO {', '.join(map(_q, staff))}",
-           f"GRANT EXECUTE ON FUNCTION zhengai_scope(text), zhengai_sees_all(text) TO {', '.join(map(_q, staff))}",
+           f"GRANT EXECUTE ON FUNCTION zhengai_scope(text), zhengai_sees_all(text), zhengai_peer_values(text, text) "
+           f"TO {', '.join(map(_q, staff))}",
            f"REVOKE ALL ON ALL TABLES IN SCHEMA {_q(schema)} FROM {_q(groups['researcher'])}",
-           f"REVOKE ALL ON db_roles FROM {', '.join(map(_q, groups.values()))}"]
+           f"REVOKE ALL ON db_roles, db_peer_salt FROM {', '.join(map(_q, groups.values()))}"]
     for kind in KINDS:
         if kind == "researcher":
             continue
@@ -178,6 +179,23 @@ def revoke(engine: Engine) -> list[str]:
     return roles
 
 
+def restricted(conn: Connection) -> bool:
+    """Whether this connection is under the scope policies (a user's role, not the owner nor a superuser)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    return bool(conn.execute(text(
+        "SELECT NOT (r.rolsuper OR r.rolbypassrls) AND NOT pg_has_role(current_user, t.tableowner, 'USAGE') "
+        "FROM pg_roles r, pg_tables t WHERE r.rolname = current_user AND t.tablename = 'schools' "
+        "AND t.schemaname = current_schema()")).scalar())
+
+
+def peer_values(conn: Connection, layer: str | None) -> pd.DataFrame:
+    """Every school's current values as a restricted role may see them (``zhengai_peer_values``): schools
+    outside the scope under opaque keys, with ``school_level, category, city`` where they may be shown."""
+    rows = conn.execute(text("SELECT * FROM zhengai_peer_values(current_user::text, :layer)"), {"layer": layer})
+    return pd.DataFrame(rows.fetchall(), columns=list(rows.keys()))
+
+
 def role_table(engine: Engine) -> pd.DataFrame:
     """The login roles and their users (``zhengai db roles``)."""
     _check(engine)
@@ -185,4 +203,5 @@ def role_table(engine: Engine) -> pd.DataFrame:
         return pd.read_sql(text("SELECT user_name, role_name AS role, kind FROM db_roles ORDER BY user_name"), conn)
 
 
-__all__ = ["grant", "revoke", "refresh_policies", "role_table", "login_role", "group_role", "run_script"]
+__all__ = ["grant", "revoke", "refresh_policies", "role_table", "login_role", "group_role", "run_script",
+           "restricted", "peer_values"]

@@ -103,9 +103,51 @@ CREATE TABLE IF NOT EXISTS db_roles (
   kind varchar(16) NOT NULL
 );
 REVOKE ALL ON db_roles FROM PUBLIC;
+CREATE TABLE IF NOT EXISTS db_peer_salt (salt text NOT NULL);
+INSERT INTO db_peer_salt SELECT md5(random()::text || clock_timestamp()::text) WHERE NOT EXISTS (SELECT 1 FROM db_peer_salt);
+REVOKE ALL ON db_peer_salt FROM PUBLIC;
+"""
+
+# Peer values for a restricted role: every school's current values, but schools outside the scope under an
+# opaque key, their category only where ≥ 5 schools share level and category, their city only for city
+# and province officers, and none of a level of fewer than 5 schools (the rule of warnings/peers.py).
+PEER_VALUES = """
+CREATE OR REPLACE FUNCTION zhengai_peer_values(role_name text, p_layer text)
+RETURNS TABLE (school_id text, year integer, layer text, unit text, indicator_id text, value double precision,
+               numerator double precision, denominator double precision, n bigint, level text,
+               school_level text, category text, city text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $fn$
+  WITH me AS (
+    SELECT pg_has_role(session_user, $1, 'MEMBER') AS ok, zhengai_sees_all($1) AS sees_all,
+           zhengai_scope($1) AS scope,
+           EXISTS (SELECT 1 FROM db_roles r JOIN users u ON u.user_name = r.user_name
+                    WHERE r.role_name = $1 AND u.active AND u.role = 'city') AS city_role),
+  s AS (
+    SELECT s.school_id, s.level, s.category, s.city,
+           count(*) OVER (PARTITION BY s.level, s.category) AS n_category,
+           count(*) OVER (PARTITION BY s.level) AS n_level
+      FROM schools s),
+  latest AS (
+    SELECT c.school_id, c.year, max(c.run_id) AS run_id FROM computed_school_years c GROUP BY 1, 2)
+  SELECT CASE WHEN me.sees_all OR s.school_id = ANY (me.scope) THEN s.school_id::text
+              ELSE 'peer-' || left(md5(k.salt || s.school_id), 12) END,
+         v.year, v.layer::text, v.unit::text, v.indicator_id::text, v.value, v.numerator, v.denominator, v.n,
+         v.level::text, s.level::text,
+         CASE WHEN me.sees_all OR s.n_category >= 5 THEN s.category::text END,
+         CASE WHEN me.sees_all OR me.city_role OR s.school_id = ANY (me.scope) THEN s.city END
+    FROM indicator_values v
+    JOIN latest l ON l.run_id = v.run_id AND l.school_id = v.school_id AND l.year = v.year
+    JOIN s ON s.school_id = v.school_id
+    CROSS JOIN me CROSS JOIN (SELECT salt FROM db_peer_salt LIMIT 1) k
+   WHERE me.ok AND ($2 IS NULL OR v.layer = $2)
+     AND (me.sees_all OR s.school_id = ANY (me.scope) OR s.n_level >= 5)
+$fn$;
+REVOKE ALL ON FUNCTION zhengai_peer_values(text, text) FROM PUBLIC;
 """
 
 DROP = """
+DROP FUNCTION IF EXISTS zhengai_peer_values(text, text);
+DROP TABLE IF EXISTS db_peer_salt;
 DROP FUNCTION IF EXISTS zhengai_apply_rls();
 DROP FUNCTION IF EXISTS zhengai_scope(text);
 DROP FUNCTION IF EXISTS zhengai_sees_all(text);
@@ -116,7 +158,8 @@ DROP TABLE IF EXISTS db_roles;
 def install(schema: str) -> list[str]:
     """The statements of migration 0009 for ``schema`` (the schema holding the store's tables)."""
     quoted = '"' + schema.replace('"', '""') + '"'
-    return [ROLES_TABLE, SCOPE_FUNCTIONS.replace("{schema}", quoted), APPLY_RLS]
+    return [ROLES_TABLE, SCOPE_FUNCTIONS.replace("{schema}", quoted), APPLY_RLS,
+            PEER_VALUES.replace("{schema}", quoted)]
 
 
 def run_script(conn: object, sql: str) -> None:
