@@ -166,3 +166,46 @@ def test_peers_under_a_users_role_come_from_the_database_anonymous_and_in_groups
         with world.engine.begin() as conn:
             for table in ("indicator_values", "computed_school_years", "schools"):
                 conn.execute(text(f"DELETE FROM {table} WHERE school_id = ANY(:x)"), {"x": COPIES})
+
+
+def test_zhengai_db_grant_roles_revoke(tmp_path, capsys, monkeypatch):
+    import stat
+
+    from conftest import PgDatabase
+    from import_helpers import run_cli
+
+    from diagnostics.access import Access, Role, User
+    from diagnostics.store import init_db, make_engine
+
+    for var in ("JUPYTERHUB_USER", "ZHENGAI_USER", "ZHENGAI_SHARED"):
+        monkeypatch.delenv(var, raising=False)
+    sqlite = f"sqlite:///{tmp_path / 's.db'}"
+    assert run_cli(capsys, sqlite, "init").code == 0
+    assert run_cli(capsys, sqlite, "db", "grant").code == 2  # no roles on SQLite
+    pg = PgDatabase()
+    engine = make_engine(pg.url)
+    try:
+        init_db(engine)
+        Access(engine, User("admin", Role.PROVINCE)).add_user("wang", "school", school_id="S1")
+        Access(engine, User("admin", Role.PROVINCE)).add_user("prov", "province")
+        monkeypatch.setenv("ZHENGAI_USER", "wang")
+        refused = run_cli(capsys, pg.url, "db", "grant")
+        assert refused.code == 2 and "province officer" in refused.err
+        monkeypatch.setenv("ZHENGAI_USER", "prov")
+        done = run_cli(capsys, pg.url, "db", "grant", "--passwords", str(tmp_path / "pw"), "--format", "csv")
+        assert done.code == 0, done.err
+        assert "wang" in done.out and "_u_wang" in done.out
+        url_file = tmp_path / "pw" / "wang.url"
+        assert stat.S_IMODE(url_file.stat().st_mode) == 0o600
+        user_engine = make_engine(url_file.read_text().strip())
+        with user_engine.connect() as conn:
+            assert conn.execute(text("SELECT current_user")).scalar_one().endswith("_u_wang")
+        user_engine.dispose()
+        listed = run_cli(capsys, pg.url, "db", "roles")
+        assert listed.code == 0 and "prov" in listed.out and "school" in listed.out
+        gone = run_cli(capsys, pg.url, "db", "revoke")
+        assert gone.code == 0 and "7" in gone.out  # 2 login roles and 5 groups
+    finally:
+        privileges.revoke(engine)
+        engine.dispose()
+        pg.drop()
