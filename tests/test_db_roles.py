@@ -69,7 +69,8 @@ def test_a_users_own_role_reads_no_row_of_another_school_from_any_table(granted,
             assert conn.execute(text("SELECT current_user")).scalar_one() == roles[who]
             for table in tables:
                 seen = conn.execute(text(f'SELECT DISTINCT school_id FROM "{table}"')).scalars().all()
-                assert set(seen) <= reach, (table, seen)
+                assert set(seen) - {None} <= reach, (table, seen)
+                assert None not in seen or table == "users", table  # one's own user row has no school
             own = conn.execute(text("SELECT count(*) FROM students")).scalar_one()
             comments = conn.execute(text(
                 "SELECT DISTINCT f.school_id FROM follow_up_comments c JOIN follow_ups f ON f.id = c.follow_up_id"))
@@ -209,3 +210,22 @@ def test_zhengai_db_grant_roles_revoke(tmp_path, capsys, monkeypatch):
         privileges.revoke(engine)
         engine.dispose()
         pg.drop()
+
+
+@pytest.mark.parametrize("who", ["wang", "zhou", "exp1", "res"])
+def test_each_role_resolves_its_own_user_and_no_one_elses(granted, who):
+    from workflow_world import USERS
+
+    from diagnostics.access import resolve_user
+
+    world, roles = granted
+    engine = connect_as(world, roles[who])
+    try:
+        user = resolve_user(engine, who)
+        assert (user.role, user.school_id, user.city, user.schools) == (
+            USERS[who].role, USERS[who].school_id, USERS[who].city, USERS[who].schools)
+        with engine.connect() as conn:
+            names = set(conn.execute(text("SELECT user_name FROM users")).scalars())
+        assert who in names and not names & {"li", "exp2", "prov"} - {who}
+    finally:
+        engine.dispose()

@@ -95,11 +95,15 @@ def _grant_groups(conn: Connection, groups: dict[str, str]) -> None:
     schema = conn.execute(text("SELECT current_schema()")).scalar_one()
     tables = [t for t in _tables(conn) if t not in HIDDEN_TABLES]
     staff = [groups[k] for k in KINDS if k != "researcher"]
-    sql = [f"GRANT USAGE ON SCHEMA {_q(schema)} TO {', '.join(map(_q, staff))}",
-           f"GRANT EXECUTE ON FUNCTION zhengai_scope(text), zhengai_sees_all(text), zhengai_peer_values(text, text) "
-           f"TO {', '.join(map(_q, staff))}",
-           f"REVOKE ALL ON ALL TABLES IN SCHEMA {_q(schema)} FROM {_q(groups['researcher'])}",
-           f"REVOKE ALL ON db_roles, db_peer_salt FROM {', '.join(map(_q, groups.values()))}"]
+    everyone = ", ".join(map(_q, groups.values()))
+    researcher = _q(groups["researcher"])
+    sql = [f"GRANT USAGE ON SCHEMA {_q(schema)} TO {everyone}",
+           f"GRANT EXECUTE ON FUNCTION zhengai_scope(text), zhengai_sees_all(text), zhengai_user_name(text) "
+           f"TO {everyone}",
+           f"GRANT EXECUTE ON FUNCTION zhengai_peer_values(text, text) TO {', '.join(map(_q, staff))}",
+           f"REVOKE ALL ON ALL TABLES IN SCHEMA {_q(schema)} FROM {researcher}",
+           f"GRANT SELECT ON users, user_schools TO {researcher}",  # their own row only (policy zhengai_self)
+           f"REVOKE ALL ON db_roles, db_peer_salt FROM {everyone}"]
     for kind in KINDS:
         if kind == "researcher":
             continue

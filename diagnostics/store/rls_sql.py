@@ -40,8 +40,14 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $fn$
      WHERE r.role_name = $1 AND u.active AND u.role = 'province')
 $fn$;
 
+CREATE OR REPLACE FUNCTION zhengai_user_name(role_name text) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $fn$
+  SELECT r.user_name::text FROM db_roles r WHERE r.role_name = $1 AND pg_has_role(session_user, $1, 'MEMBER')
+$fn$;
+
 REVOKE ALL ON FUNCTION zhengai_scope(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION zhengai_sees_all(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION zhengai_user_name(text) FROM PUBLIC;
 """
 
 # evaluated once per statement (the sub-selects become init plans), not once per row
@@ -89,6 +95,12 @@ BEGIN
                    t.child, t.col, t.parent, t.pcol);
     n := n + 1;
   END LOOP;
+  -- everyone reads their own user row (the apps resolve who they are), whatever its school
+  IF to_regclass(format('%I.users', current_schema())) IS NOT NULL THEN
+    EXECUTE 'DROP POLICY IF EXISTS zhengai_self ON users';
+    EXECUTE 'CREATE POLICY zhengai_self ON users FOR SELECT '
+            'USING (user_name = (SELECT zhengai_user_name(current_user::text)))';
+  END IF;
   RETURN n;
 END
 $fn$;
@@ -151,6 +163,7 @@ DROP TABLE IF EXISTS db_peer_salt;
 DROP FUNCTION IF EXISTS zhengai_apply_rls();
 DROP FUNCTION IF EXISTS zhengai_scope(text);
 DROP FUNCTION IF EXISTS zhengai_sees_all(text);
+DROP FUNCTION IF EXISTS zhengai_user_name(text);
 DROP TABLE IF EXISTS db_roles;
 """
 
