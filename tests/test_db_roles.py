@@ -229,3 +229,32 @@ def test_each_role_resolves_its_own_user_and_no_one_elses(granted, who):
         assert who in names and not names & {"li", "exp2", "prov"} - {who}
     finally:
         engine.dispose()
+
+
+def test_a_school_role_imports_its_own_school_through_the_policies(granted, tmp_path):
+    from workflow_world import USERS
+
+    from diagnostics.access import Access
+    from diagnostics.store import init_db
+
+    world, roles = granted
+    own = tmp_path / "own"
+    own.mkdir()
+    for csv in world.changed.glob("*.csv"):  # the changed data (a teacher of S1 differs), S1's rows only
+        lines = csv.read_text(encoding="utf-8").splitlines()
+        kept = [lines[0]] + [line for line in lines[1:] if line.startswith("S1,")]
+        (own / csv.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    versions = "SELECT school_id, count(*) FROM data_versions GROUP BY 1"
+    with world.engine.connect() as owner:
+        before = dict(owner.execute(text(versions)).all())
+    engine = connect_as(world, roles["wang"])
+    try:
+        init_db(engine)  # `zhengai import` migrates first: on a user's role that is a no-op, not an error
+        result = Access(engine, USERS["wang"]).import_data(own)
+        assert result.ok, result.to_text()
+        assert {s for s, _, _ in result.summary.new_versions} == {"S1"}
+    finally:
+        engine.dispose()
+    with world.engine.connect() as owner:  # written under the policies (INSERT, not COPY), S2 untouched
+        after = dict(owner.execute(text(versions)).all())
+    assert after["S1"] == before["S1"] + len(result.summary.new_versions) and after["S2"] == before["S2"]

@@ -62,9 +62,10 @@ def init_db(engine: Engine) -> str:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         if conn.dialect.name == "postgresql":  # tables added by the migrations get the scope policy too
-            from .privileges import refresh_policies
+            from .privileges import refresh_policies, restricted
 
-            refresh_policies(conn)
+            if not restricted(conn):  # the owner; a user's own role neither migrates nor grants
+                refresh_policies(conn)
     return current_revision(engine)
 
 
