@@ -61,11 +61,15 @@ def bare_sql(table: str, layer: str) -> str:
             f"WHERE v.is_current GROUP BY {group}")
 
 
+SCALE = {"value": 1.0}  # --scale: head counts of the generated provinces
+
+
 def province(work: Path, schools: int | None) -> Path:
     if schools is None:
         return REPO / "data" / "sample"
-    folder = work / f"p{schools}"
-    generate(folder, schools=schools, years=5, seed=11)
+    scale = SCALE["value"]
+    folder = work / (f"p{schools}" if scale == 1.0 else f"p{schools}_x{scale:g}")
+    generate(folder, schools=schools, years=5, seed=11, scale=scale)
     (folder / ANSWER_KEY).unlink(missing_ok=True)
     return folder
 
@@ -199,7 +203,10 @@ def main() -> None:
                         help="keep the generated data and imported stores here and reuse them (default: a temporary folder)")
     parser.add_argument("--db", default=None,
                         help="a PostgreSQL server URL (user may create databases): measure there, not on SQLite")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="head counts of the generated provinces (1.0: the generator's full size)")
     args = parser.parse_args()
+    SCALE["value"] = args.scale
     os.environ.setdefault("ZHENGAI_HOME", tempfile.mkdtemp(prefix="zhengai-bench-home-"))
     sizes = args.schools or [None]
     print(f"back end: {make_url(args.db).get_backend_name() if args.db else 'sqlite'}; load average "
