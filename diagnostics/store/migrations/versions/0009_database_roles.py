@@ -34,8 +34,8 @@ def downgrade() -> None:
     if bind.dialect.name != "postgresql":
         return
     run_script(bind,
-        "DO $$DECLARE t record; BEGIN FOR t IN SELECT tablename FROM pg_policies "
-        "WHERE schemaname = current_schema() AND policyname = 'zhengai_scope' LOOP "
-        "EXECUTE format('DROP POLICY zhengai_scope ON %I', t.tablename); "
+        "DO $$DECLARE t record; BEGIN FOR t IN SELECT tablename, policyname FROM pg_policies "
+        "WHERE schemaname = current_schema() AND policyname IN ('zhengai_scope', 'zhengai_self') LOOP "
+        "EXECUTE format('DROP POLICY %I ON %I', t.policyname, t.tablename); "
         "EXECUTE format('ALTER TABLE %I DISABLE ROW LEVEL SECURITY', t.tablename); END LOOP; END$$")
     run_script(bind, DROP)
