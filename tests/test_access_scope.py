@@ -34,6 +34,7 @@ CASES = {
         {**WARNING, "school_id": b, "year": 2023}))],
     "effective_targets": [(FILTER, lambda a, w, b: a.effective_targets()),
                           (DENY, lambda a, w, b: a.effective_targets(school=b, year=2024))],
+    "flags": [(FILTER, lambda a, w, b: a.flags()), (DENY, lambda a, w, b: a.flags(school=b, year=2023))],
     "follow_up_comments": [(DENY, lambda a, w, b: a.follow_up_comments(w.ids["follow_up"][b]))],
     "follow_ups": [(FILTER, lambda a, w, b: a.follow_ups(status=None)),
                    (DENY, lambda a, w, b: a.follow_ups(school=b))],
@@ -77,6 +78,7 @@ CASES = {
     "sync_survey": [(DENY, lambda a, w, b: a.sync_survey(b, 2024, "毕业生"))],
     "survey_status": [(FILTER, lambda a, w, b: a.survey_status()),
                       (DENY, lambda a, w, b: a.survey_status(school=b))],
+    "verdict": [(FILTER, lambda a, w, b: a.verdict()), (DENY, lambda a, w, b: a.verdict(school=b, year=2023))],
 }
 
 

@@ -77,13 +77,14 @@ def test_indicator_rows(report):
     assert (ratio.text, ratio.previous_text, ratio.change_text) == ("23.0", "20.0", "+3.0")
     assert (ratio.level, ratio.qualified_text, ratio.restriction_text) == ("限制招生", "18.0", "22.0")
     assert ratio.level_label == "■ 低于限制招生线"
-    assert ratio.peer_median_text == "17.0" and ratio.peer_rank_text == "第 3 / 3 位"  # lower is better
+    # issue 12: a group of 3 shows no median (nor rank): it would give another school's value away
+    assert ratio.peer_median_text == "—" and ratio.peer_rank_text == "—"
     assert "教发〔2004〕2号" in ratio.standard_source
     assert [(p.year, p.value) for p in ratio.trend] == [(2023, 20.0), (2024, 23.0)]
     employment = report.indicator("employment_rate")
     assert (employment.text, employment.target_text, employment.gap_text) == ("92.5%", "95.0%", "−2.5 个百分点")
     assert employment.target_source == "学校目标（一校一策）" and employment.target_met is False
-    assert employment.peer_rank_text == "第 2 / 3 位"
+    assert employment.peer_rank_text == "—"  # a group of 3: no rank (issue 12)
 
 
 def test_sections_follow_the_spiral(report):

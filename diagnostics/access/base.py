@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from ..store.schema import schools
 from . import audit
 from .errors import ConflictError, InvalidChange, NotFound, PermissionDenied, denied
+from .kanon import research_frame
 from .pseudonym import Pseudonymiser
 from .roles import CAPABILITIES, Role, User
 
@@ -122,6 +123,9 @@ class AccessBase:
                 frame = frame[frame["school_id"].astype(str).isin(scope)]
             frame = frame.reset_index(drop=True)
         if self.user.role == Role.RESEARCHER:
+            from ..io.idnumber import load_secret
+
+            frame = research_frame(frame, load_secret(), self.user.name)
             frame = self._pseudonymiser(conn).frame(frame)
         return frame
 

@@ -123,18 +123,22 @@ class DataMixin(AccessBase):
         from ..io.importer import import_path
 
         with self.engine.begin() as conn:
-            result = import_path(InTransaction(conn), Path(path), imported_by=self.user.name, dry_run=dry_run)
+            scope = self._scope(conn)
+
+            def check(touched: set[str]) -> None:  # the scope first: never "unchanged" for data one may not read
+                outside = sorted(touched - scope) if scope is not None else []
+                if outside:
+                    raise PermissionDenied(f"导入含有权限范围外的学校 {', '.join(outside)}，未导入任何数据",
+                                           f"the import holds schools outside your scope ({', '.join(outside)}); "
+                                           "nothing was imported")
+
+            result = import_path(InTransaction(conn), Path(path), imported_by=self.user.name, dry_run=dry_run,
+                                 check_schools=check)
             summary = result.summary
             if summary is None:  # invalid input: nothing was written
                 return result
             touched = {s for s, _, _ in summary.new_versions} | set(summary.schools_added)
-            touched |= set(summary.schools_updated)
-            scope = self._scope(conn)
-            outside = sorted(touched - scope) if scope is not None else []
-            if outside:
-                raise PermissionDenied(f"导入含有权限范围外的学校 {', '.join(outside)}，未导入任何数据",
-                                       f"the import holds schools outside your scope ({', '.join(outside)}); "
-                                       "nothing was imported")
+            check(touched | set(summary.schools_updated) | {s for s, _ in summary.unchanged})
             if not dry_run:
                 self._audit_import(conn, Path(path).name, summary)
             return result

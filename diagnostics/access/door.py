@@ -17,10 +17,11 @@ from .selection import SelectionMixin
 from .spotchecks import SpotChecksMixin
 from .surveys import SurveysMixin
 from .tasks import TasksMixin
+from .verdicts import VerdictsMixin
 
 
 class Access(TasksMixin, ReviewsMixin, FollowUpsMixin, NarrativesMixin, RecordsMixin, AdminMixin,
-             ReportingMixin, SpotChecksMixin, SelectionMixin, SurveysMixin):
+             ReportingMixin, SpotChecksMixin, SelectionMixin, SurveysMixin, VerdictsMixin):
     """Every read and write of the apps, scoped to ``user``, audited and locked.
 
     ``values``: where indicator values come from (default: the indicator

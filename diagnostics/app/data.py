@@ -29,6 +29,7 @@ from .context import AppContext
 
 KEY = ["school_id", "year", "layer", "unit", "indicator_id"]
 GROUP = ["peer_group", "layer", "year", "indicator_id"]  # the one comparison group (warnings/peers.py)
+PEER_MIN = 5  # no peer statistic of fewer schools (issue 12; thresholds.yaml peer.group_min_size)
 
 
 def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -83,6 +84,8 @@ def _read(ctx: AppContext) -> dict:
     q = peers.groupby(GROUP)["value"]
     quartiles = pd.DataFrame({"peer_q1": q.quantile(0.25), "peer_median": q.median(),
                               "peer_q3": q.quantile(0.75), "peer_n": q.count()})
+    small = quartiles["peer_n"] < PEER_MIN  # a median of 2 is the other school's exact value: none shown
+    quartiles.loc[small, ["peer_q1", "peer_median", "peer_q3"]] = float("nan")
     values = values.merge(peers[[*KEY, "percentile"]], on=KEY, how="left").merge(
         quartiles.reset_index(), on=GROUP, how="left")
     warnings = source.warnings()
@@ -239,18 +242,22 @@ class ProvinceData:
         return str(rows["peer_group"].iloc[0]) if len(rows) else str(self.school(school_id).get("level") or "")
 
     def peer_values(self, group: str, layer: str, year: int, indicator_id: str) -> np.ndarray:
-        """The values of a comparison group (anonymous) at a layer, year and indicator."""
+        """The values of a comparison group (anonymous) at a layer, year and indicator; none for a group of
+        fewer than :data:`PEER_MIN` schools (a dot beside one's own would be the other school's value)."""
         p = self.peers
         keep = ((p["peer_group"] == group) & (p["layer"] == layer) & (p["year"] == int(year))
                 & (p["indicator_id"] == indicator_id))
-        return p.loc[keep, "value"].to_numpy(dtype=float)
+        values = p.loc[keep, "value"].to_numpy(dtype=float)
+        return values if len(values) >= PEER_MIN else values[:0]
 
     def province_medians(self, layer: str = "school") -> pd.DataFrame:
         """Median of every indicator per year and school level (and over all schools: level ``全省``)."""
         p = self.peers[self.peers["layer"] == layer]
-        by_level = p.groupby(["indicator_id", "school_level", "year"])["value"].median().reset_index()
-        overall = p.groupby(["indicator_id", "year"])["value"].median().reset_index().assign(school_level="全省")
-        return pd.concat([by_level, overall], ignore_index=True)
+        by_level = p.groupby(["indicator_id", "school_level", "year"])["value"].agg(["median", "count"])
+        overall = p.groupby(["indicator_id", "year"])["value"].agg(["median", "count"]).assign(school_level="全省")
+        out = pd.concat([by_level.reset_index(), overall.reset_index()], ignore_index=True)
+        out = out[out["count"] >= PEER_MIN]  # no median of fewer schools
+        return out.rename(columns={"median": "value"}).drop(columns="count").reset_index(drop=True)
 
     def is_stale(self) -> bool:
         """Whether the store's computed data changed since these frames were read."""

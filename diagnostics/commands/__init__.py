@@ -1,3 +1,3 @@
 """Subcommands of ``zhengai``, one module per family; importing registers them."""
 
-from . import data, indicators, publish, reports, select, serve, spotcheck, surveys, warnings, workflow  # noqa: F401
+from . import data, db, indicators, publish, reports, select, serve, spotcheck, surveys, warnings, workflow  # noqa: F401

@@ -72,9 +72,13 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 
 @command("export", "导出当前数据 / export the current data")(_export_args)
 def run_export(args: argparse.Namespace) -> int:
+    from ..access import Access, resolve_user
     from ..io.export import export
 
-    paths = export(engine_from(args), args.out, args.format, args.school, args.year)
+    engine = engine_from(args)
+    door = Access(engine, resolve_user(engine))  # the user's scope; researchers get the pseudonymised rows
+    paths = export(engine, args.out, args.format, args.school, args.year,
+                   read=lambda name, school, year: door.status_table(name, school, year))
     print(f"已导出 {len(paths)} 个文件 / exported {len(paths)} file(s) to {args.out}")
     return EXIT_OK
 

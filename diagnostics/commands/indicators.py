@@ -149,9 +149,10 @@ def _values_args(p: argparse.ArgumentParser) -> None:
 
 @command("values", "列出已计算的指标值 / list computed indicator values")(_values_args)
 def run_values(args: argparse.Namespace) -> int:
-    from ..engine import current_values
+    from ..access import Access, resolve_user
 
-    frame = current_values(engine_from(args), school=args.school, year=args.year, layer=args.layer)
+    engine = engine_from(args)
+    frame = Access(engine, resolve_user(engine)).indicator_values(args.school, args.year, args.layer)
     if args.indicator:
         models, _ = _load_models()
         ident = models.resolve(args.indicator) or args.indicator

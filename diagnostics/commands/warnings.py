@@ -55,11 +55,12 @@ def _flags_args(p: argparse.ArgumentParser) -> None:
 
 @command("flags", "列出预警标记 / list the stored warning flags")(_flags_args)
 def run_flags(args: argparse.Namespace) -> int:
-    from ..warnings import EXPORT_COLUMNS, load_flags, load_thresholds
+    from ..access import Access, resolve_user
+    from ..warnings import EXPORT_COLUMNS, load_thresholds
     from ..warnings.result import display_frame
 
     engine = engine_from(args)
-    flags = load_flags(engine, school=args.school, year=args.year, method=args.method)
+    flags = Access(engine, resolve_user(engine)).flags(args.school, args.year, args.method)
     if args.severity:
         flags = flags[flags["severity"] == args.severity]
     indicators = _indicator_meta()
@@ -129,11 +130,10 @@ def _status_args(p: argparse.ArgumentParser) -> None:
 def run_status(args: argparse.Namespace) -> int:
     """The one verdict (``diagnostics.warnings.verdict``): columns school_id, year, scope (school|item),
     item, light (green|yellow|red|unreported), red, yellow, card — the same lights every view shows."""
-    from ..models import load_models
-    from ..warnings.verdict import load_verdict
+    from ..access import Access, resolve_user
     from .output import emit
 
     engine = engine_from(args)
-    frame = load_verdict(engine, load_models()[0], school=args.school, year=args.year).status()
+    frame = Access(engine, resolve_user(engine)).verdict(args.school, args.year)
     emit(frame, args.format)
     return EXIT_OK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,11 +71,16 @@ def validate_path(path: Path, engine: Engine | None = None) -> tuple[dict[str, P
 
 
 def import_path(engine: Engine, path: Path, imported_by: str | None = None,
-                dry_run: bool = False) -> ImportResult:
-    """Validate ``path`` completely; write only when there is no error at all (in one transaction)."""
+                dry_run: bool = False, check_schools: Callable[[set[str]], None] | None = None) -> ImportResult:
+    """Validate ``path`` completely; write only when there is no error at all (in one transaction).
+
+    ``check_schools``: called with the school ids of the input's schools table before anything is
+    compared with the store (a scope check raises there, whether the data is new or not)."""
     with stage(Path(path), engine) as staged:
         result = ImportResult(str(path), IssueTable(staged.issues), rows_read=staged.rows,
                               notes=IssueTable(staged.notes))
+        if check_schools is not None and staged.schools is not None:
+            check_schools(set(staged.schools["school_id"].dropna().astype(str)))
         if staged.issues:
             return result
         result.summary = write_tables(engine, staged.schools, staged.tables, Path(path).name, staged.sha256,

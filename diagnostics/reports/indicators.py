@@ -59,9 +59,13 @@ class PeerStats:
     ranks: dict[tuple[int, str], tuple[int, int]]  # (year, indicator) -> (rank, of)
 
 
-def peer_stats(peers: pd.DataFrame, school: str, models: ModelSet) -> PeerStats:
-    """Quartiles of ``peers`` (school-layer values of the peer schools) and ``school``'s rank (1 = best)."""
+def peer_stats(peers: pd.DataFrame, school: str, models: ModelSet, min_size: int = 5) -> PeerStats:
+    """Quartiles of ``peers`` (school-layer values of the peer schools) and ``school``'s rank (1 = best).
+
+    None for a year and indicator with fewer than ``min_size`` schools: knowing its own value, a school
+    would read another school's exact value off the median of a group of two."""
     peers = peers[peers["value"].notna()]
+    peers = peers[peers.groupby(["year", "indicator_id"])["value"].transform("count") >= min_size]
     if peers.empty:
         return PeerStats({}, {})
     g = peers.groupby(["year", "indicator_id"])["value"]

@@ -24,6 +24,8 @@ from .ranking import rank_schools
 from .source import ReportSource
 
 LEVELS = ("高职", "中职")
+MIN_GROUP = 5  # no statistic of fewer schools (issue 12): it would reveal a single school's value
+OTHER_CITIES = "其他设区市（合并）"
 
 
 @dataclass(frozen=True)
@@ -108,13 +110,26 @@ class ProvinceReport:
 
 
 def _stats(group: str, values: pd.Series, qualified: pd.Series, unit: str) -> GroupStats:
+    """Quartiles and share meeting 合格 of a group; none of fewer than :data:`MIN_GROUP` schools (their
+    median or quartiles would be one school's value, or tell one school's from the rest)."""
     v = values.dropna()
     share = "—"
     judged = qualified.notna() & values.notna()
-    if judged.any():
+    if judged.sum() >= MIN_GROUP:
         share = format_value(100 * float((qualified[judged] == "合格").mean()), "%")
-    q = (lambda p: format_value(v.quantile(p), unit)) if len(v) else (lambda p: "—")
+    q = (lambda p: format_value(v.quantile(p), unit)) if len(v) >= MIN_GROUP else (lambda p: "—")
     return GroupStats(group, int(len(v)), q(0.25), q(0.5), q(0.75), share)
+
+
+def _merged_cities(rows: pd.DataFrame) -> dict[str, list[float]]:
+    """City -> values of one level, cities of fewer than :data:`MIN_GROUP` schools merged into 其他设区市
+    (left out when even the merged group is smaller): no dot or box of the chart is one school alone."""
+    groups = {str(c): g["value"].dropna().tolist() for c, g in rows.groupby("city")}
+    out = {c: v for c, v in groups.items() if len(v) >= MIN_GROUP}
+    rest = [x for c, v in groups.items() if len(v) < MIN_GROUP for x in v]
+    if len(rest) >= MIN_GROUP:
+        out[OTHER_CITIES] = rest
+    return out
 
 
 def _distribution(ind_id: str, frame: pd.DataFrame, source: ReportSource) -> Distribution:
@@ -128,8 +143,7 @@ def _distribution(ind_id: str, frame: pd.DataFrame, source: ReportSource) -> Dis
     for city, group in rows.groupby("city", sort=True):
         by_city.append((str(city), tuple(_stats(lv, group.loc[group["school_level"] == lv, "value"],
                                                 pd.Series(dtype=object), ind.unit) for lv in levels)))
-    values = {lv: {str(c): g["value"].dropna().tolist() for c, g in rows[rows["school_level"] == lv].groupby("city")}
-              for lv in levels}
+    values = {lv: _merged_cities(rows[rows["school_level"] == lv]) for lv in levels}
     standards = rows["qualified"].dropna().unique()
     return Distribution(ind_id, ind.name_zh, ind.unit, by_level, tuple(by_city), values,
                         float(standards[0]) if len(standards) == 1 else None)
@@ -187,7 +201,8 @@ def median_table(values: pd.DataFrame, models: object, keys: list[str], levels: 
     for ind_id in keys:
         ind = models.indicators[ind_id]  # type: ignore[attr-defined]
         these = values[(values["indicator_id"] == ind_id) & (values["year"] <= year)]
-        med = these.groupby(["school_level", "year"])["value"].median()
+        grouped = these.groupby(["school_level", "year"])["value"]
+        med = grouped.median()[grouped.count() >= MIN_GROUP]  # no median of fewer than five schools
         medians[ind.name_zh] = {lv: [(int(y), float(v)) for (lv_, y), v in med.items() if lv_ == lv] for lv in levels}
         for lv in levels:
             rows.append((ind.name_zh + (f"（{unit_label(ind.unit)}）" if unit_label(ind.unit) else ""), lv,
@@ -206,6 +221,9 @@ def provenance(source: ReportSource, school: str | list[str] | None, year: int,
 def gather_province(source: ReportSource, year: int, layout: Layout | None = None,
                     generated_at: datetime | None = None) -> ProvinceReport:
     """The province report for academic ``year`` (see the module docstring)."""
+    check = getattr(source, "check_province_report", None)
+    if check is not None:  # the store: for city and province officers only
+        check()
     models = source.models
     layout = layout or load_layout(models)
     schools = source.schools().astype({"school_id": str})
@@ -230,7 +248,8 @@ def gather_province(source: ReportSource, year: int, layout: Layout | None = Non
         rankings[lv] = [Ranked(r.rank, r.low, r.high, names.get(r.school_id, r.school_id),
                                cities.get(r.school_id, ""), f"{r.score:.1f}", r.indicators)
                         for r in rank_schools(group, models, layout.province.replicates, layout.province.interval,
-                                              layout.province.seed, lights)]
+                                              layout.province.seed, lights)
+                        if r.school_id in names]  # ranked among all, listed only in the reader's scope
     return ProvinceReport(
         year=year, title=layout.province.title, provenance=provenance(source, None, year, generated_at),
         schools_by_level=[(lv, int((schools["level"] == lv).sum())) for lv in levels], schools_by_city=by_city,

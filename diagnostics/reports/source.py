@@ -209,8 +209,20 @@ class StoreSource:
     def province_values(self, layer: str | None = "school") -> pd.DataFrame:
         # Read as the system user: a school's report shows its position among all peers, as
         # aggregates only (medians, quartiles, ranks); the province report is for province users.
-        return self._cached(("province", layer), lambda: with_attributes(
-            self._system.indicator_values(None, None, layer), self._system.schools()))
+        # Under a user's own database role (row-level security) the database serves them instead:
+        # schools outside the scope under opaque keys, none of a level of fewer than 5 schools.
+        return self._cached(("province", layer), lambda: self._peer_values(layer))
+
+    def _peer_values(self, layer: str | None) -> pd.DataFrame:
+        from ..store.privileges import peer_values, restricted
+
+        with self.engine.connect() as conn:
+            if restricted(conn):
+                frame = peer_values(conn, layer)
+                attrs = (frame[["school_id", "school_level", "category", "city"]].drop_duplicates("school_id")
+                         .rename(columns={"school_level": "level"}))
+                return with_attributes(frame[VALUE_COLUMNS], attrs)
+        return with_attributes(self._system.indicator_values(None, None, layer), self._system.schools())
 
     def warnings(self, school: str | None = None, year: int | None = None) -> pd.DataFrame:
         from ..warnings.persist import load_flags
@@ -236,7 +248,20 @@ class StoreSource:
         return self.access.status_table("programs", school, year).reindex(columns=PROGRAM_COLUMNS)
 
     def version(self, school: str | list[str] | None, year: int) -> VersionInfo:
+        if school is None:
+            self.check_province_report()
+        for one in [school] if isinstance(school, str) else school or []:
+            self._in_scope(one)  # another school's version and import time are its data too
         return version_info(self.engine, school, year)
+
+    def check_province_report(self) -> None:
+        """The province report (ranks, scores, every city) is for city and province officers only."""
+        from ..access import PermissionDenied, Role
+
+        if self.access.user.role not in (Role.CITY, Role.PROVINCE):
+            raise PermissionDenied("全省报告只供市级、省级管理员查看（学校用户请生成本校报告）",
+                                   "the province report is for city and province officers only "
+                                   "(school staff: make your school's report)")
 
     def reported(self, school: str | None = None) -> pd.DataFrame:
         if school is not None:

@@ -1,6 +1,7 @@
 """Moving many rows between pandas and the store the fastest way each back end offers.
 
-``bulk_insert`` writes with ``COPY`` on PostgreSQL (psycopg 3) and a raw DBAPI
+``bulk_insert`` writes with ``COPY`` on PostgreSQL (psycopg 3; ``INSERT`` under a user's own role, where
+row-level security forbids ``COPY FROM``) and a raw DBAPI
 ``executemany`` on SQLite, inside the caller's transaction; ``read_frame`` builds
 a frame from a query's rows without SQLAlchemy's per-row objects.
 """
@@ -41,10 +42,15 @@ def bulk_insert(conn: Connection, table: Table, columns: list[str], frame: pd.Da
     values = [column_values(frame, c) for c in columns]
     if dialect.name == "postgresql" and dialect.driver == "psycopg":
         quote = dialect.identifier_preparer.quote
-        sql = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in zip(*values):
-                copy.write_row(row)
+        names = ", ".join(quote(c) for c in columns)
+        with conn.connection.driver_connection.cursor() as cursor:
+            if _copy_allowed(conn):
+                with cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
+                    for row in zip(*values):
+                        copy.write_row(row)
+            else:  # a user's own role: PostgreSQL refuses COPY FROM under row-level security
+                cursor.executemany(f"INSERT INTO {quote(table.name)} ({names}) VALUES "
+                                   f"({', '.join(['%s'] * len(columns))})", list(zip(*values)))
     elif dialect.name == "sqlite":
         for i, c in enumerate(columns):
             if isinstance(table.c[c].type, Date):  # stored as ISO text, as SQLAlchemy does on SQLite
@@ -55,6 +61,17 @@ def bulk_insert(conn: Connection, table: Table, columns: list[str], frame: pd.Da
         conn.exec_driver_sql(sql, list(zip(*values)))
     else:
         conn.execute(insert(table), [dict(zip(columns, row)) for row in zip(*values)])
+
+
+def _copy_allowed(conn: Connection) -> bool:
+    """Whether ``COPY FROM`` may write here: not under row-level security (the store's owner); kept per
+    database connection."""
+    info = conn.connection.info
+    if "zhengai_copy" not in info:
+        from .privileges import restricted
+
+        info["zhengai_copy"] = not restricted(conn)
+    return bool(info["zhengai_copy"])
 
 
 def read_frame(conn: Connection, query: Executable, columns: list[str] | None = None) -> pd.DataFrame:

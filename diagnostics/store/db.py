@@ -61,6 +61,11 @@ def init_db(engine: Engine) -> str:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        if conn.dialect.name == "postgresql":  # tables added by the migrations get the scope policy too
+            from .privileges import refresh_policies, restricted
+
+            if not restricted(conn):  # the owner; a user's own role neither migrates nor grants
+                refresh_policies(conn)
     return current_revision(engine)
 
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0010_spot_checks'
-down_revision = '0007_narratives'
+down_revision = '0009_database_roles'
 branch_labels = None
 depends_on = None
 
