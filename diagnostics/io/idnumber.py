@@ -234,19 +234,20 @@ def check_many(raw: pd.Series, gender: pd.Series | None = None,
 # 15 or 18 digits (the last may be X), with at most one space, hyphen or dot between any two of them,
 # not inside a longer run of digits: "110105194912310021", "1101 0519 4912 3100 2X", "ID110105-…".
 _SEP = r"[ \-.\u00a0\u3000\u2010-\u2015\u2212]?"
-ID_SHAPED = re.compile(rf"(?<![\d])(\d(?:{_SEP}\d){{16}}{_SEP}[\dXx]|\d(?:{_SEP}\d){{14}})(?![\dXx])")
+# (``\d`` is any decimal digit, full-width ones too.)
+ID_SHAPED = re.compile(rf"(?<![\d])(\d(?:{_SEP}\d){{16}}{_SEP}[\dXxＸｘ]|\d(?:{_SEP}\d){{14}})(?![\dXxＸｘ])")
 _NOT_DIGIT = re.compile(r"[^\dXx]")
 
 
 def _digits(text: str) -> str:
-    return _NOT_DIGIT.sub("", text).upper()
+    """The ASCII digits (and X) of an ID-shaped run."""
+    return _NOT_DIGIT.sub("", unicodedata.normalize("NFKC", text)).upper()
 
 
 def mask_shaped(text: str) -> str:
     """``text`` with every run shaped like an ID number (with or without separators) masked."""
     if not any(ch.isdigit() for ch in text):
         return text
-    text = unicodedata.normalize("NFKC", text) if not text.isascii() else text
     return ID_SHAPED.sub(lambda m: mask(_digits(m.group(1))), text)
 
 
@@ -259,8 +260,7 @@ def id_numbers_in(values: pd.Series) -> np.ndarray:
     for at, v in enumerate(texts):
         if type(v) is not str or len(v) < 15:
             continue
-        text = unicodedata.normalize("NFKC", v) if not v.isascii() else v
-        candidates += [(at, _digits(m.group(1))) for m in ID_SHAPED.finditer(text)]
+        candidates += [(at, _digits(m.group(1))) for m in ID_SHAPED.finditer(v)]
     if candidates:
         checked = check_many(pd.Series([c for _, c in candidates], dtype=object))["problem"].isna().to_numpy()
         found[[at for (at, _), real in zip(candidates, checked) if real]] = True

@@ -123,7 +123,7 @@ def _encoding_issue(name: str, utf8_row: int | None, gb_row: int | None) -> Impo
                           "cannot decode the file (not a text CSV, or UTF-16)", *expected)
     return file_issue(name, f"文件编码混杂：第{utf8_row}行起不是 UTF-8，第{gb_row}行起不是 GB18030（可能由不同编码的文件拼接而成）",
                       f"mixed encodings: not UTF-8 from row {utf8_row}, not GB18030 from row {gb_row} "
-                      "(files of different encodings joined?)", *expected, row=min(utf8_row, gb_row or utf8_row))
+                      "(files of different encodings joined?)", *expected, row=utf8_row)
 
 
 def _scan(name: str, opener: Callable[[], BinaryIO],
