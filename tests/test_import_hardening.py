@@ -23,7 +23,6 @@ from diagnostics.io.idnumber import id_numbers_in, mask_shaped
 from diagnostics.io.importer import import_path
 from diagnostics.store import make_engine
 
-
 # ------------------------------------------------------------------ --errors
 
 def test_successful_import_leaves_the_errors_file_alone(sqlite_engine, tmp_path, capsys):

@@ -37,7 +37,6 @@ def _import_args(p: argparse.ArgumentParser) -> None:
 @command("import", "校验并导入状态数据 / validate and import status data")(_import_args)
 def run_import(args: argparse.Namespace) -> int:
     from ..access import Access, resolve_user
-
     from ..io.errors import IssueTable
     from ..io.importer import ImportResult
     from ..io.limits import errors_path_issue

@@ -16,8 +16,8 @@ import pandas as pd
 
 from ..contract import Table, table_for_label
 from .errors import ImportIssue, file_issue
-from .read import Sheet, _is_blank, column_label, find_header, frame_from_rows
 from .limits import InputTooLarge
+from .read import Sheet, _is_blank, column_label, find_header, frame_from_rows
 from .xlsx import SheetCells, read_book
 
 GUIDE_SHEETS = {"说明", "readme", "字段说明", "字段说明 fields"}
