@@ -12,7 +12,11 @@ from openpyxl import Workbook
 
 from diagnostics.io import xlsx
 
-XLSX_CASES = [c for c in BROKEN + VALID if c.name.startswith("xlsx_") and "is_" not in c.name]
+# not comparable with openpyxl: read-only openpyxl trusts an understated <dimension> (the reason it is no longer
+# used), and the reader refuses a cell beyond Excel's grid and an encrypted file
+NOT_ALIKE = {"xlsx_dimension_understated", "xlsx_cell_at_row_40_million", "xlsx_password_protected"}
+XLSX_CASES = [c for c in BROKEN + VALID
+              if c.name.startswith("xlsx_") and "is_" not in c.name and c.name not in NOT_ALIKE]
 
 
 def _openpyxl_sheets(data: bytes) -> list:
