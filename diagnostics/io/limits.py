@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import ImportIssue, file_issue
 
 MAX_MEMBERS = 1_000  # members of a .zip or .xlsx (the contract has some twenty tables)
-MAX_EXPANSION = 12  # a .zip of CSV files may hold at most this many times its own size ...
+MAX_EXPANSION = 10  # a .zip of CSV files may hold at most this many times its own size ...
 MIN_EXPANDED = 64 * 2**20  # ... or this much, whichever is more
 MAX_XLSX_XML = 128 * 2**20  # the uncompressed parts of one workbook
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's own limits: a reference beyond them is not a workbook

@@ -60,6 +60,8 @@ def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
         for _, si in etree.iterparse(fh, tag="{*}si", resolve_entities=False, huge_tree=True):
             out.append(_text(si))
             si.clear()
+            if len(out) > MAX_CELLS:  # more strings than a workbook may have cells
+                check_cell("sharedStrings", 1, 1, len(out))
     return out
 
 
