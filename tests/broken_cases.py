@@ -205,6 +205,10 @@ def _hide_row(wb: Workbook) -> None:
     wb["teachers"].row_dimensions[3].hidden = True
 
 
+def _hide_column(wb: Workbook) -> None:
+    wb["programs"].column_dimensions["D"].hidden = True
+
+
 def zip_members(count: int) -> Callable[[Path], Path]:
     """The tiny data set zipped with ``count`` tiny extra members (a zip that is nearly all directory)."""
 
@@ -428,6 +432,7 @@ BROKEN: list[Case] = [
     Case("xlsx_very_hidden_sheet", patched_workbook("teachers", str, _very_hidden("teachers")),
          ("book.xlsx", "teachers", None, "")),
     Case("xlsx_hidden_row", workbook(tweak=_hide_row), ("book.xlsx", "teachers", 3, "")),
+    Case("xlsx_hidden_column", workbook(tweak=_hide_column), ("book.xlsx", "programs", None, "#4")),
     Case("count_commas_not_thousands", folder({"teachers": set_cell("teachers", 2, "teaching_hours", "1,2,3")}),
          ("teachers.csv", "", 2, "年授课学时(teaching_hours)")),
     Case("count_space_inside", folder({"teachers": set_cell("teachers", 4, "teaching_hours", "1 2")}),

@@ -204,3 +204,16 @@ def test_errors_csv_of_a_spaced_id_in_a_count_is_masked(sqlite_engine, tmp_path,
     frame = read_errors(errors)
     assert frame["value"].str.contains(r"\*{8}").any()
     assert_clean_output(run.text, errors.read_text(encoding="utf-8-sig"), ids=[NOTE_ID])
+
+
+@pytest.mark.parametrize("fast_limit", [xlsx.FAST_LIMIT, -1], ids=["regex", "lxml"])
+def test_both_sheet_parsers_see_hidden_sheets_rows_and_columns(fast_limit, tmp_path, monkeypatch):
+    def hide(wb) -> None:  # noqa: ANN001
+        _hide_teacher_row(wb)
+        wb["programs"].column_dimensions["D"].hidden = True
+
+    monkeypatch.setattr(xlsx, "FAST_LIMIT", fast_limit)
+    book = {s.title: s for s in xlsx.read_book(workbook(tweak=hide)(tmp_path).read_bytes())}
+    assert book["teachers"].state == "veryHidden" and book["teachers"].hidden_rows == {3}
+    assert 4 in book["programs"].hidden_columns and book["programs"].state == "visible"
+    assert not book["students"].hidden_rows and not book["students"].hidden_columns
