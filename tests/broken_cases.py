@@ -23,7 +23,13 @@ from diagnostics.contract import BY_NAME
 from diagnostics.io.template import header as template_header
 
 KEY_AS_ID = make_id("510104", "20050607", "321")  # a valid ID number misused as a student key
-EXTRA_IDS = [KEY_AS_ID]
+NOTE_ID = make_id("440305", "19800214", "417")  # a teacher's ID number written into free text
+EXTRA_IDS = [KEY_AS_ID, NOTE_ID]
+
+
+def spaced(number: str, sep: str = " ") -> str:
+    """An ID number written in groups (6-8-4), as people type it."""
+    return sep.join((number[:6], number[6:14], number[14:]))
 
 
 def tiny_texts() -> dict[str, str]:
@@ -159,6 +165,96 @@ def zipped(tables: dict[str, str] | None = None, name: str = "data.zip") -> Call
     return build
 
 
+def patched_workbook(table: str, patch: Callable[[str], str], workbook_patch: Callable[[str], str] | None = None,
+                     base_case: Callable[[Path], Path] | None = None) -> Callable[[Path], Path]:
+    """The tiny workbook with the XML of ``table``'s sheet (and of ``xl/workbook.xml``) rewritten."""
+
+    def build(base: Path) -> Path:
+        path = (base_case or workbook())(base)
+        with zipfile.ZipFile(path) as zf:
+            parts = {i.filename: zf.read(i) for i in zf.infolist()}
+        sheet = f"xl/worksheets/sheet{list(tiny_texts()).index(table) + 1}.xml"
+        parts[sheet] = patch(parts[sheet].decode()).encode()
+        if workbook_patch:
+            parts["xl/workbook.xml"] = workbook_patch(parts["xl/workbook.xml"].decode()).encode()
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in parts.items():
+                zf.writestr(name, data)
+        return path
+
+    return build
+
+
+def _understate_dimension(xml: str) -> str:
+    import re
+
+    return re.sub(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:A2"/>', xml)
+
+
+def _very_hidden(title: str) -> Callable[[str], str]:
+    import re
+
+    return lambda xml: re.sub(rf'(name="{title}"[^>]*?)state="visible"', r'\1state="veryHidden"', xml)
+
+
+def _far_cell(xml: str) -> str:
+    return xml.replace("</sheetData>", '<row r="40000000"><c r="A40000000" t="n"><v>1</v></c></row></sheetData>')
+
+
+def _hide_row(wb: Workbook) -> None:
+    wb["teachers"].row_dimensions[3].hidden = True
+
+
+def _hide_column(wb: Workbook) -> None:
+    wb["programs"].column_dimensions["D"].hidden = True
+
+
+def zip_members(count: int) -> Callable[[Path], Path]:
+    """The tiny data set zipped with ``count`` tiny extra members (a zip that is nearly all directory)."""
+
+    def build(base: Path) -> Path:
+        path = zipped()(base)
+        with zipfile.ZipFile(path, "a") as zf:
+            for i in range(count):
+                zf.writestr(f"extra/x{i}.txt", b"x")
+        return path
+
+    return build
+
+
+def zip_damaged(table: str) -> Callable[[Path], Path]:
+    """The tiny data set zipped (deflated) with ``table``'s compressed bytes overwritten midway."""
+
+    def build(base: Path) -> Path:
+        base.mkdir(parents=True, exist_ok=True)
+        path = base / "data.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, text in tiny_texts().items():
+                zf.writestr(f"{name}.csv", text.encode("utf-8"))
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo(f"{table}.csv")
+        data = bytearray(path.read_bytes())
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+        data[start + 2:start + 2 + info.compress_size // 2] = b"\xff" * (info.compress_size // 2)
+        path.write_bytes(bytes(data))
+        return path
+
+    return build
+
+
+def encrypted_workbook() -> bytes:
+    """What Excel writes for a password-protected .xlsx: a compound file holding ``EncryptedPackage``."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+    entry = "EncryptedPackage".encode("utf-16-le").ljust(64, b"\0") + b"\0" * 64
+    return header + entry + b"\0" * 1024
+
+
+def mixed_encoding_teachers() -> bytes:
+    """teachers.csv in UTF-8 with its third line pasted in from a GB18030 file."""
+    lines = TEACHERS.splitlines(keepends=True)
+    return b"".join(line.encode("gb18030" if i == 2 else "utf-8") for i, line in enumerate(lines))
+
+
 def zip_of_text() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -252,6 +348,12 @@ SURVEYS = "school_id,year,survey,item,respondents,satisfied\nS1,2023,学生,教�
 UNBALANCED = PROGRAMS.replace("S1,2024,510201,计算机应用技术", 'S1,2024,510201,"计算机应用技术', 1)
 RAGGED = csv_text([r + (["X"] if i == 3 else []) for i, r in enumerate(rows_of(TEACHERS))])
 NUL_TEXT = TEACHERS.replace("T2", "T\x002").encode()
+LOOKALIKE_SCHOOL = SCHOOLS + "S1\u200b,江州职业技术学院,高职,工科,江州市,公办,1985\n"
+INTERNSHIPS = ("school_id,year,student_key,enterprise_id,post,matches_program,insured,months,tracked,assessed\n"
+               "S1,2024,A001,E1,软件测试,是,是,6,是,是\n"
+               f"S1,2024,A002,E1,运维（带教师傅身份证 {spaced(NOTE_ID, '-')}）,是,是,6,是,是\n")
+TARGETS = ("school_id,year,indicator_id,target,set_by,note\n"
+           f"S1,2024,employment_rate,95,招就处,联系人 身份证号{NOTE_ID}\n")
 
 CSV_F = "students.csv"
 BROKEN: list[Case] = [
@@ -326,6 +428,38 @@ BROKEN: list[Case] = [
     Case("xlsx_is_renamed_csv", raw_file("book.xlsx", SCHOOLS.encode()), ("book.xlsx", "", None, "")),
     Case("xls_old_format", raw_file("book.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504),
          ("book.xls", "", None, "")),
+    # issue 13: nothing silently dropped or mangled, no clear ID number anywhere
+    Case("xlsx_very_hidden_sheet", patched_workbook("teachers", str, _very_hidden("teachers")),
+         ("book.xlsx", "teachers", None, "")),
+    Case("xlsx_hidden_row", workbook(tweak=_hide_row), ("book.xlsx", "teachers", 3, "")),
+    Case("xlsx_hidden_column", workbook(tweak=_hide_column), ("book.xlsx", "programs", None, "#4")),
+    Case("count_commas_not_thousands", folder({"teachers": set_cell("teachers", 2, "teaching_hours", "1,2,3")}),
+         ("teachers.csv", "", 2, "年授课学时(teaching_hours)")),
+    Case("count_space_inside", folder({"teachers": set_cell("teachers", 4, "teaching_hours", "1 2")}),
+         ("teachers.csv", "", 4, "年授课学时(teaching_hours)")),
+    Case("school_id_zero_width_space", folder({"schools": LOOKALIKE_SCHOOL}), ("schools.csv", "", 4, "学校代码(school_id)")),
+    Case("key_with_control_character", folder({"teachers": set_cell("teachers", 3, "teacher_key", "T\x072")}),
+         ("teachers.csv", "", 3, "教师编号(teacher_key)")),
+    Case("school_year_1900", folder({"programs": set_cell("programs", 2, "year", "1900")}),
+         ("programs.csv", "", 2, "年度(year)")),
+    Case("key_is_spaced_id_number", folder({"students": set_cell("students", 3, "student_key", "ID " + spaced(KEY_AS_ID))}),
+         (CSV_F, "", 3, "学生编号(student_key)")),
+    Case("key_is_hyphenated_id_number",
+         folder({"students": set_cell("students", 4, "student_key", spaced(KEY_AS_ID, "-").lower())}),
+         (CSV_F, "", 4, "学生编号(student_key)")),
+    Case("id_number_in_internship_post", folder({"internships": INTERNSHIPS}), ("internships.csv", "", 3, "岗位(post)")),
+    Case("id_number_in_target_note", folder({"targets": TARGETS}), ("targets.csv", "", 2, "说明(note)")),
+    Case("spaced_id_number_in_count", folder({"teachers": set_cell("teachers", 5, "teaching_hours", spaced(NOTE_ID))}),
+         ("teachers.csv", "", 5, "年授课学时(teaching_hours)")),
+    Case("amount_overflows_float_sums", folder({"facilities": set_cell("facilities", 2, "equipment_value", "1.7e308")}),
+         ("facilities.csv", "", 2, "教学科研仪器设备值(equipment_value)")),
+    Case("amount_infinite", folder({"facilities": set_cell("facilities", 3, "land_area", "inf")}),
+         ("facilities.csv", "", 3, "占地面积(land_area)")),
+    Case("xlsx_cell_at_row_40_million", patched_workbook("teachers", _far_cell), ("book.xlsx", "teachers", 40000000, "#1")),
+    Case("zip_4000_members", zip_members(4000), ("data.zip", "", None, "")),
+    Case("zip_member_damaged", zip_damaged("programs"), ("programs.csv", "", None, "")),
+    Case("xlsx_password_protected", raw_file("book.xlsx", encrypted_workbook), ("book.xlsx", "", None, "")),
+    Case("csv_mixed_encodings", folder({"teachers": mixed_encoding_teachers()}), ("teachers.csv", "", 3, "")),
 ]
 
 VALID: list[Case] = [
@@ -344,6 +478,9 @@ VALID: list[Case] = [
     Case("xlsx_bilingual_template_headers", workbook(head=_bilingual, tweak=_template_like), None),
     Case("xlsx_title_rows_above_header", workbook(tweak=_title_rows), None),
     Case("xlsx_typed_cells", workbook(typed_cells=True), None),
+    Case("xlsx_dimension_understated", patched_workbook("teachers", _understate_dimension), None),
+    Case("counts_with_thousands_separators",
+         folder({"facilities": map_column("facilities", "books", lambda i, v: f"{int(v):,}")}), None),
     Case("xlsx_blank_formatted_margins_and_empty_sheet",
          workbook(tweak=lambda wb: (_blank_margins(wb), _empty_sheet(wb))), None),
 ]

@@ -113,13 +113,25 @@ class DataMixin(AccessBase):
             return self._frame(conn, self._values(self._schools_for(conn, school), year, layer))
 
     @action("import", "write")
-    def import_data(self, path: str | Path, dry_run: bool = False) -> ImportResult:
+    def import_data(self, path: str | Path, dry_run: bool = False, allow_hidden: bool = False) -> ImportResult:
         """Validate and import status data; school staff may only write their own school.
 
         Returns the importer's ``ImportResult``.  The import, its scope check and
         its audit rows are one transaction: a refused or interrupted import leaves
         the store as it was.
         """
+        from sqlalchemy.exc import IntegrityError
+
+        from ..io.importer import concurrent_import_conflict, concurrent_import_result
+
+        try:
+            return self._import(Path(path), dry_run, allow_hidden)
+        except IntegrityError as exc:  # a simultaneous import of the same school-year committed first
+            if not concurrent_import_conflict(exc):
+                raise
+            return concurrent_import_result(Path(path))
+
+    def _import(self, path: Path, dry_run: bool, allow_hidden: bool) -> ImportResult:
         from ..io.importer import import_path
 
         with self.engine.begin() as conn:
@@ -133,7 +145,7 @@ class DataMixin(AccessBase):
                                            "nothing was imported")
 
             result = import_path(InTransaction(conn), Path(path), imported_by=self.user.name, dry_run=dry_run,
-                                 check_schools=check)
+                                 check_schools=check, allow_hidden=allow_hidden)
             summary = result.summary
             if summary is None:  # invalid input: nothing was written
                 return result

@@ -27,6 +27,9 @@ def _import_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--errors", type=out_path, default=None,
                    help="把全部问题写入 CSV 文件 / write all problems to this CSV file")
     p.add_argument("--dry-run", action="store_true", help="只校验并显示将发生的更改 / validate and show changes only")
+    p.add_argument("--allow-hidden", action="store_true",
+                   help="导入工作簿中隐藏的工作表、行和列（并列出它们）；默认拒绝 / import hidden sheets, rows and "
+                        "columns of a workbook (naming them); refused by default")
     p.add_argument("--user", default=None,
                    help="以此登记用户身份导入（默认：JUPYTERHUB_USER / ZHENGAI_USER / 本机省级用户）/ act as this user")
 
@@ -34,18 +37,28 @@ def _import_args(p: argparse.ArgumentParser) -> None:
 @command("import", "校验并导入状态数据 / validate and import status data")(_import_args)
 def run_import(args: argparse.Namespace) -> int:
     from ..access import Access, resolve_user
+    from ..io.errors import IssueTable
+    from ..io.importer import ImportResult
+    from ..io.limits import errors_path_issue
 
+    if args.errors and (issue := errors_path_issue(args.errors)):  # before anything is read or written
+        print(ImportResult(str(args.path), IssueTable([issue])).to_text(), file=sys.stderr)
+        return EXIT_INVALID
     engine = engine_from(args, migrate=True)
     # through the scoped door: the user's scope is checked and the import audited in its transaction
-    result = Access(engine, resolve_user(engine, args.user)).import_data(args.path, dry_run=args.dry_run)
+    result = Access(engine, resolve_user(engine, args.user)).import_data(args.path, dry_run=args.dry_run,
+                                                                         allow_hidden=args.allow_hidden)
     if not result.ok:
         print(result.to_text(), file=sys.stderr)
         if args.errors:
-            result.issues.to_csv(str(args.errors))
-            print(f"问题清单已写入 / problems written to {args.errors}", file=sys.stderr)
+            try:
+                result.issues.to_csv(str(args.errors))
+                print(f"问题清单已写入 / problems written to {args.errors}", file=sys.stderr)
+            except OSError as exc:
+                print(f"问题清单无法写入 {args.errors}（{exc.strerror}）/ cannot write the problems to "
+                      f"{args.errors} ({exc.strerror})", file=sys.stderr)
         return EXIT_INVALID
-    if args.errors and args.errors.exists():
-        args.errors.unlink()
+    # a successful import leaves any file named by --errors alone: it may not be ours to delete
     prefix = "（试运行，未写入 / dry run, nothing written）\n" if args.dry_run else ""
     print(prefix + result.to_text())
     return EXIT_OK

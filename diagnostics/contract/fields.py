@@ -19,6 +19,8 @@ CODE = "code"  # one of ``codes``
 YEAR = "year"
 IDNUMBER = "idnumber"  # resident ID number, hashed on import
 
+YEAR_RANGE = (1900, 2100)  # founded, birth, entry and first-offered years
+SCHOOL_YEAR_RANGE = (1990, 2100)  # the data's own school or calendar year
 KINDS = (STR, INT, FLOAT, BOOL, DATE, CODE, YEAR, IDNUMBER)
 
 KIND_ZH = {
@@ -73,12 +75,17 @@ class Field:
         return (self.name, self.zh, f"{self.zh} {self.name}", f"{self.zh}({self.name})",
                 f"{self.zh}（{self.name}）", f"{self.name} {self.zh}")
 
+    def year_range(self) -> tuple[int, int]:
+        """The plausible range of a year field: the data year itself (``year``) is a school or
+        calendar year of digital status data; other years (founded, born, entered) reach further back."""
+        return SCHOOL_YEAR_RANGE if self.name == "year" else YEAR_RANGE
+
     def expected_zh(self) -> str:
         text = KIND_ZH[self.kind]
         if self.codes:
             text = "以下之一: " + "、".join(self.codes)
         if self.kind == YEAR:
-            text += "（1900–2100）"
+            text += "（{}–{}）".format(*self.year_range())
         if self.kind in (INT, FLOAT):
             if self.minimum is not None:
                 text += f"，不小于 {self.minimum:g}"
@@ -93,7 +100,7 @@ class Field:
         if self.codes:
             text = "one of: " + ", ".join(self.codes)
         if self.kind == YEAR:
-            text += " (1900-2100)"
+            text += " ({}-{})".format(*self.year_range())
         if self.kind in (INT, FLOAT):
             if self.minimum is not None:
                 text += f", at least {self.minimum:g}"

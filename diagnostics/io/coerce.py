@@ -11,6 +11,7 @@ cells in Python only where a fast path fails.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -21,8 +22,23 @@ TRUE = {"1", "1.0", "true", "t", "yes", "y", "是", "有", "√", "✓", "对"}
 FALSE = {"0", "0.0", "false", "f", "no", "n", "否", "无", "×", "✗", "x"}
 _BOOLS = {**dict.fromkeys(TRUE, True), **dict.fromkeys(FALSE, False)}
 _DATE_RE = r"^(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2}))(?:[ T]0{1,2}:00(?::00)?)?$"
-_NUM_CLEAN = str.maketrans("", "", ",， \t\u00a0\u3000")  # thousands separators and spaces inside numbers
+# Thousands separators (comma, full-width comma, spaces) only between groups of three digits:
+# "1,200" and "1 200 300" are numbers, "1,2,3" and "1 2" are not (they would silently become 123 and 12).
+_GROUPED = re.compile(r"([+-]?\d{1,3})([,，\s\u00a0\u3000\u202f])(\d{3}(?:\2\d{3})*(?:\.\d+)?)")
+_SEPARATORS = str.maketrans("", "", ",， \t\u00a0\u3000\u202f")
 MAX_EXACT_INT = 2**53  # larger whole numbers are not exact in a float and not plausible counts
+MAX_MAGNITUDE = 1e15  # no count, area or amount of a school comes near this; beyond it sums overflow reports
+
+# Characters no cell of status data holds: Unicode categories Cc (control), Cf (format: zero-width
+# space, joiners, bidi marks, BOM), Zl, Zp, Cs and Co.  They make look-alike keys ("S1" and "S1\u200b")
+# and hide text; a line break or tab is allowed in free text only.
+_INVISIBLE_RANGES = (
+    (0, 31), (127, 159), (173, 173), (1536, 1541), (1564, 1564), (1757, 1757), (1807, 1807), (2192, 2193),
+    (2274, 2274), (6158, 6158), (8203, 8207), (8232, 8238), (8288, 8292), (8294, 8303), (55296, 63743),
+    (65279, 65279), (65529, 65531), (69821, 69821), (69837, 69837), (78896, 78904), (113824, 113827),
+    (119155, 119162), (917505, 917505), (917536, 917631), (983040, 1048573), (1048576, 1114109))
+_INVISIBLE = re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _INVISIBLE_RANGES) + "]")
+_LAYOUT = set("\t\n\r")
 
 
 def clean_cells(col: pd.Series | np.ndarray) -> np.ndarray:
@@ -58,8 +74,8 @@ def parse_number(col: pd.Series, integer: bool) -> tuple[pd.Series, np.ndarray]:
     blank = pd.isna(values)
     nums = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float).to_numpy(copy=True)
     retry = np.flatnonzero(~blank & np.isnan(nums))
-    if len(retry):  # "1,200", "1 200": separators and spaces inside the number
-        cleaned = pd.Series([str(v).translate(_NUM_CLEAN) for v in values[retry]], dtype=object)
+    if len(retry):  # "1,200", "1 200": thousands separators between groups of three digits
+        cleaned = pd.Series([_ungrouped(v) for v in values[retry]], dtype=object)
         nums[retry] = pd.to_numeric(cleaned, errors="coerce").astype(float).to_numpy()
     with np.errstate(invalid="ignore"):
         bad = ~blank & ~np.isfinite(nums)
@@ -70,9 +86,30 @@ def parse_number(col: pd.Series, integer: bool) -> tuple[pd.Series, np.ndarray]:
     return (out.round().astype("Int64") if integer else out.astype("Float64")), bad
 
 
-def parse_year(col: pd.Series) -> tuple[pd.Series, np.ndarray]:
+def _ungrouped(value: object) -> str | None:
+    """A number written with thousands separators, without them; ``None`` when the grouping is wrong."""
+    text = str(value).strip()
+    return text.translate(_SEPARATORS) if _GROUPED.fullmatch(text) else None
+
+
+def invisible_mask(values: pd.Series, key: bool) -> np.ndarray:
+    """Cells holding an invisible or control character (in a key also a tab or line break)."""
+    texts = values.to_numpy(dtype=object)
+    present = np.fromiter((type(v) is str for v in texts), bool, len(texts))
+    if not present.any() or not _INVISIBLE.search("".join(texts[present])):
+        return np.zeros(len(texts), bool)
+    return np.fromiter((type(v) is str and any(_INVISIBLE.match(ch) and (key or ch not in _LAYOUT) for ch in v)
+                        for v in texts), bool, len(texts))
+
+
+def show_invisible(text: str) -> str:
+    """``text`` with each invisible character written as ``<U+200B>``, so a message shows it."""
+    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+def parse_year(col: pd.Series, low: int = 1900, high: int = 2100) -> tuple[pd.Series, np.ndarray]:
     out, bad = parse_number(col, integer=True)
-    out_of_range = (out.notna() & ((out < 1900) | (out > 2100))).fillna(False).to_numpy(dtype=bool)
+    out_of_range = (out.notna() & ((out < low) | (out > high))).fillna(False).to_numpy(dtype=bool)
     return out.where(~out_of_range), bad | out_of_range
 
 
@@ -121,7 +158,7 @@ def parse_column(field: Field, col: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if field.kind in (INT, FLOAT):
         return parse_number(col, integer=field.kind == INT)
     if field.kind == YEAR:
-        return parse_year(col)
+        return parse_year(col, *field.year_range())
     if field.kind == BOOL:
         return parse_bool(col)
     if field.kind == DATE:

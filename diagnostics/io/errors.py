@@ -8,21 +8,18 @@ Rows are numbered as the user sees them in a spreadsheet (header = row 1).
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import asdict, dataclass, fields
 
 import pandas as pd
 
-from .idnumber import mask
-
-# Anything shaped like a resident ID number is masked wherever it appears in an issue
-# (a header row that is really data, a value in the wrong column, a parser message).
-_ID_SHAPED = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15})(?![\dXx])")
+from .idnumber import mask_shaped
 
 
 def scrub(text: str) -> str:
-    """``text`` with every ID-number-shaped run of digits masked."""
-    return _ID_SHAPED.sub(lambda m: mask(m.group(1)), text)
+    """``text`` with every ID-number-shaped run of digits masked, also when spaces or hyphens break it up
+    (anything shaped like one is masked wherever it appears in an issue: a header row that is really
+    data, a value in the wrong column, a parser message)."""
+    return mask_shaped(text)
 
 COLUMNS_ZH = {
     "file": "文件",

@@ -229,6 +229,44 @@ def check_many(raw: pd.Series, gender: pd.Series | None = None,
     }, index=index)
 
 
+# ---------------------------------------------------------------- the one detector of ID numbers in text
+
+# 15 or 18 digits (the last may be X), with at most one space, hyphen or dot between any two of them,
+# not inside a longer run of digits: "110105194912310021", "1101 0519 4912 3100 2X", "ID110105-…".
+_SEP = r"[ \-.\u00a0\u3000\u2010-\u2015\u2212]?"
+# (``\d`` is any decimal digit, full-width ones too.)
+ID_SHAPED = re.compile(rf"(?<![\d])(\d(?:{_SEP}\d){{16}}{_SEP}[\dXxＸｘ]|\d(?:{_SEP}\d){{14}})(?![\dXxＸｘ])")
+_NOT_DIGIT = re.compile(r"[^\dXx]")
+
+
+def _digits(text: str) -> str:
+    """The ASCII digits (and X) of an ID-shaped run."""
+    return _NOT_DIGIT.sub("", unicodedata.normalize("NFKC", text)).upper()
+
+
+def mask_shaped(text: str) -> str:
+    """``text`` with every run shaped like an ID number (with or without separators) masked."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    return ID_SHAPED.sub(lambda m: mask(_digits(m.group(1))), text)
+
+
+def id_numbers_in(values: pd.Series) -> np.ndarray:
+    """Cells of a text column that hold a real ID number (right shape, real birth date, right check
+    character; spaces, hyphens and a prefix such as ``ID`` or ``身份证`` do not hide it)."""
+    texts = values.to_numpy(dtype=object)
+    found = np.zeros(len(texts), bool)
+    candidates: list[tuple[int, str]] = []
+    for at, v in enumerate(texts):
+        if type(v) is not str or len(v) < 15:
+            continue
+        candidates += [(at, _digits(m.group(1))) for m in ID_SHAPED.finditer(v)]
+    if candidates:
+        checked = check_many(pd.Series([c for _, c in candidates], dtype=object))["problem"].isna().to_numpy()
+        found[[at for (at, _), real in zip(candidates, checked) if real]] = True
+    return found
+
+
 def is_valid(raw: object) -> bool:
     return check(raw)[1].problem is None
 

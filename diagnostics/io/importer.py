@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from ..store.writer import WriteSummary, write_tables
-from .errors import IssueTable
+from .errors import IssueTable, file_issue
 from .read import Sheet
 from .stage import stage
 from .validate import Parsed
@@ -47,6 +47,23 @@ class ImportResult:
         return f"<pre>{html.escape(self.to_text())}</pre>"
 
 
+_CONFLICTS = ("ix_data_versions_school_year", "data_versions.school_id", "schools_pkey", "schools.school_id")
+
+
+def concurrent_import_conflict(exc: Exception) -> bool:
+    """Whether an integrity error is two imports writing the same school-year (or the same new school)."""
+    return any(name in str(getattr(exc, "orig", exc)) for name in _CONFLICTS)
+
+
+def concurrent_import_result(path: Path) -> ImportResult:
+    """The answer when another import of the same school-year committed first (a unique index said no)."""
+    issue = file_issue(Path(path).name, "同一学校学年的另一次导入同时进行并已先完成，本次未导入",
+                       "another import of the same school-year ran at the same time and finished first; "
+                       "nothing was imported", "稍后重新导入（将与已导入的数据比较）",
+                       "run the import again (it is compared with what was imported)")
+    return ImportResult(str(path), IssueTable([issue]))
+
+
 def validate_path(path: Path, engine: Engine | None = None) -> tuple[dict[str, Parsed], IssueTable, bytes]:
     """Read and validate every table; nothing is written.
 
@@ -71,12 +88,15 @@ def validate_path(path: Path, engine: Engine | None = None) -> tuple[dict[str, P
 
 
 def import_path(engine: Engine, path: Path, imported_by: str | None = None,
-                dry_run: bool = False, check_schools: Callable[[set[str]], None] | None = None) -> ImportResult:
+                dry_run: bool = False, check_schools: Callable[[set[str]], None] | None = None,
+                allow_hidden: bool = False) -> ImportResult:
     """Validate ``path`` completely; write only when there is no error at all (in one transaction).
 
     ``check_schools``: called with the school ids of the input's schools table before anything is
-    compared with the store (a scope check raises there, whether the data is new or not)."""
-    with stage(Path(path), engine) as staged:
+    compared with the store (a scope check raises there, whether the data is new or not).
+    ``allow_hidden`` imports hidden workbook sheets, rows and columns, with a warning naming them.
+    """
+    with stage(Path(path), engine, allow_hidden) as staged:
         result = ImportResult(str(path), IssueTable(staged.issues), rows_read=staged.rows,
                               notes=IssueTable(staged.notes))
         if check_schools is not None and staged.schools is not None:

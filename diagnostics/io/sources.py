@@ -15,6 +15,7 @@ import csv
 import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -25,6 +26,7 @@ import pandas as pd
 
 from ..contract import Table, table_for_label
 from .errors import ImportIssue, file_issue
+from .limits import MAX_MEMBERS, InputTooLarge, check_archive, zip_budget
 from .read import HEADER_SEARCH_ROWS, Sheet, body_sheet, find_header, match_header, no_rows_issue
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -47,8 +49,12 @@ class Source:
     sheet: Sheet | None = None
 
 
-def find_sources(path: Path, issues: list[ImportIssue], digest: hashlib._Hash | None = None) -> list[Source]:
-    """Every table of the input at ``path``; structural problems go to ``issues``."""
+def find_sources(path: Path, issues: list[ImportIssue], digest: hashlib._Hash | None = None,
+                 allow_hidden: bool = False, notes: list[ImportIssue] | None = None) -> list[Source]:
+    """Every table of the input at ``path``; structural problems go to ``issues``.
+
+    ``allow_hidden`` imports hidden workbook sheets, rows and columns, naming them in ``notes``.
+    """
     from .workbook import read_workbook
 
     digest = digest or hashlib.sha256()
@@ -60,7 +66,12 @@ def find_sources(path: Path, issues: list[ImportIssue], digest: hashlib._Hash | 
     elif path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "_", "~$")))
         csvs = [p for p in files if p.suffix.lower() == ".csv"]
-        if not csvs:
+        if len(csvs) > MAX_MEMBERS:
+            issues.append(file_issue(str(path), f"文件夹中的 CSV 文件过多（{len(csvs)} 个，上限 {MAX_MEMBERS}）",
+                                     f"too many CSV files in the folder ({len(csvs)}, at most {MAX_MEMBERS})",
+                                     "每张表一个 CSV 文件", "one CSV file per table"))
+            csvs = []
+        elif not csvs:
             issues.append(file_issue(str(path), "文件夹中没有 CSV 文件", "no CSV files in the folder",
                                      "每张表一个 CSV 文件", "one CSV file per table"))
         sources += [s for p in csvs if (s := csv_source(p.name, partial(p.open, "rb"), issues, digest))]
@@ -69,7 +80,8 @@ def find_sources(path: Path, issues: list[ImportIssue], digest: hashlib._Hash | 
     elif suffix in (".xlsx", ".xlsm"):
         data = path.read_bytes()
         digest.update(data)
-        sources += [Source(s.file, s.table, size=len(data), sheet=s) for s in read_workbook(path.name, data, issues)]
+        sources += [Source(s.file, s.table, size=len(data), sheet=s)
+                    for s in read_workbook(path.name, data, issues, allow_hidden, notes)]
     elif suffix == ".csv":
         sources += [s for s in [csv_source(path.name, partial(path.open, "rb"), issues, digest)] if s]
     else:
@@ -84,28 +96,48 @@ def csv_source(name: str, opener: Callable[[], BinaryIO], issues: list[ImportIss
     """A CSV file as a source, after one pass that hashes it and finds its encoding."""
     stem = Path(name).stem
     table = table_for_label(stem)
-    encoding, nonblank, size = _scan(name, opener, digest)
+    try:
+        encoding, nonblank, size = _scan(name, opener, digest)
+    except (zlib.error, zipfile.BadZipFile, EOFError, OSError) as exc:  # a damaged member of a zip
+        issues.append(file_issue(name, f"文件已损坏，无法完整读取（{type(exc).__name__}）",
+                                 f"the file is damaged and cannot be read in full ({type(exc).__name__})",
+                                 "完整的 CSV 文件（重新导出或重新压缩）", "an intact CSV file (export or zip it again)"))
+        return None
     if table is None:
         issues.append(file_issue(name, f"文件名“{stem}”不是已知的表名", f"file name '{stem}' is not a known table",
                                  "表名（英文或中文），如 students.csv 或 学生.csv",
                                  "a table name in English or Chinese, e.g. students.csv"))
     elif not nonblank:
         issues.append(file_issue(name, *_EMPTY))
-    elif encoding is None:
-        issues.append(file_issue(name, "无法识别文件编码（不是文本 CSV，或是 UTF-16）",
-                                 "cannot decode the file (not a text CSV, or UTF-16)",
-                                 "UTF-8、带BOM的UTF-8或GB18030编码的CSV", "CSV in UTF-8, UTF-8 with BOM or GB18030"))
+    elif isinstance(encoding, tuple):
+        issues.append(_encoding_issue(name, *encoding))
     else:
         return Source(name, table, opener, encoding, size)
     return None
 
 
-def _scan(name: str, opener: Callable[[], BinaryIO], digest: hashlib._Hash) -> tuple[str | None, bool, int]:
-    """Hash the file; return (the first encoding that decodes all of it, whether it holds any text, size)."""
+def _encoding_issue(name: str, utf8_row: int | None, gb_row: int | None) -> ImportIssue:
+    expected = ("整个文件统一为 UTF-8、带BOM的UTF-8或GB18030编码的CSV", "CSV wholly in UTF-8, UTF-8 with BOM or GB18030")
+    if utf8_row is None:  # not text at all, or UTF-16 ("Unicode text")
+        return file_issue(name, "无法识别文件编码（不是文本 CSV，或是 UTF-16）",
+                          "cannot decode the file (not a text CSV, or UTF-16)", *expected)
+    return file_issue(name, f"文件编码混杂：第{utf8_row}行起不是 UTF-8，第{gb_row}行起不是 GB18030（可能由不同编码的文件拼接而成）",
+                      f"mixed encodings: not UTF-8 from row {utf8_row}, not GB18030 from row {gb_row} "
+                      "(files of different encodings joined?)", *expected, row=utf8_row)
+
+
+def _scan(name: str, opener: Callable[[], BinaryIO],
+          digest: hashlib._Hash) -> tuple[str | tuple[int | None, int | None], bool, int]:
+    """Hash the file; return (the first encoding that decodes all of it, whether it holds any text, size).
+
+    When no encoding decodes it, the "encoding" is the rows where UTF-8 and GB18030 first fail
+    (``(None, None)`` for a file that is not text or is UTF-16).
+    """
     digest.update(name.encode() + b"\0")
     nonblank, size, binary = False, 0, False
     utf8 = codecs.getincrementaldecoder(ENCODINGS[0])()
-    decodes = True
+    utf8_row = None
+    lines = 0
     with opener() as fh:
         while block := fh.read(SCAN_BLOCK):
             if size == 0 and (block.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in block[:4096]):
@@ -113,42 +145,55 @@ def _scan(name: str, opener: Callable[[], BinaryIO], digest: hashlib._Hash) -> t
             digest.update(block)
             size += len(block)
             nonblank = nonblank or bool(block.strip())
-            decodes = decodes and _decode(utf8, block)
-    decodes = decodes and _decode(utf8, b"", final=True)
+            if utf8_row is None and (at := _fails_at(utf8, block)) is not None:
+                utf8_row = lines + block[:at].count(b"\n") + 1
+            lines += block.count(b"\n")
+    if utf8_row is None and _fails_at(utf8, b"", final=True) is not None:
+        utf8_row = lines + 1
     if binary:
-        return None, nonblank, size
-    if decodes:
+        return (None, None), nonblank, size
+    if utf8_row is None:
         return ENCODINGS[0], nonblank, size
-    return next((enc for enc in ENCODINGS[1:] if _decodes_all(opener, enc)), None), nonblank, size
+    gb_row = _fails_row(opener, ENCODINGS[1])
+    return (ENCODINGS[1] if gb_row is None else (utf8_row, gb_row)), nonblank, size
 
 
-def _decode(decoder: codecs.IncrementalDecoder, block: bytes, final: bool = False) -> bool:
+def _fails_at(decoder: codecs.IncrementalDecoder, block: bytes, final: bool = False) -> int | None:
+    """Where in ``block`` the decoder fails (``None``: it does not)."""
     try:
         decoder.decode(block, final)
-    except UnicodeDecodeError:
-        return False
-    return True
+    except UnicodeDecodeError as exc:
+        return max(exc.start, 0)
+    return None
 
 
-def _decodes_all(opener: Callable[[], BinaryIO], encoding: str) -> bool:
+def _fails_row(opener: Callable[[], BinaryIO], encoding: str) -> int | None:
+    """The row where ``encoding`` first fails to decode the file (``None``: it decodes all of it)."""
     decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 0
     with opener() as fh:
         while block := fh.read(SCAN_BLOCK):
-            if not _decode(decoder, block):
-                return False
-    return _decode(decoder, b"", final=True)
+            if (at := _fails_at(decoder, block)) is not None:
+                return lines + block[:at].count(b"\n") + 1
+            lines += block.count(b"\n")
+    return None if _fails_at(decoder, b"", final=True) is None else lines + 1
 
 
 def _zip_sources(path: Path, issues: list[ImportIssue], digest: hashlib._Hash) -> list[Source]:
+    """The CSV members of a zip, read through one open archive (its directory is read once)."""
     try:
         archive = zipfile.ZipFile(path)
+        check_archive(archive, path.stat().st_size, zip_budget(path.stat().st_size))
         members = sorted((_zip_name(i), i) for i in archive.infolist()
                          if i.filename.lower().endswith(".csv") and not Path(i.filename).name.startswith((".", "_")))
         if not members:
             issues.append(file_issue(path.name, "zip 中没有 CSV 文件", "no CSV files in the zip",
                                      "每张表一个 CSV 文件", "one CSV file per table"))
         return [s for n, i in members
-                if (s := csv_source(Path(n).name, lambda i=i: zipfile.ZipFile(path).open(i), issues, digest))]
+                if (s := csv_source(Path(n).name, partial(archive.open, i), issues, digest))]
+    except InputTooLarge as exc:
+        issues.append(exc.issue(path.name))
+        return []
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
         issues.append(file_issue(path.name, f"不是有效的 zip 文件，或已损坏、加密（{type(exc).__name__}）",
                                  f"not a valid zip, or damaged or encrypted ({type(exc).__name__})",

@@ -135,12 +135,15 @@ class Staged:
             self.store.close()
 
 
-def stage(path: Path, engine: Engine | None = None) -> Staged:
-    """Read and validate the input at ``path`` completely; write nothing."""
+def stage(path: Path, engine: Engine | None = None, allow_hidden: bool = False) -> Staged:
+    """Read and validate the input at ``path`` completely; write nothing.
+
+    ``allow_hidden`` takes hidden workbook sheets, rows and columns (named in the notes).
+    """
     staged = Staged()
     issues = staged.issues
     digest = hashlib.sha256()
-    sources = find_sources(Path(path), issues, digest)
+    sources = find_sources(Path(path), issues, digest, allow_hidden, staged.notes)
     staged.sha256 = digest.hexdigest()
     staged.sources = {s.table.name: s for s in sources}
     staged.store = PieceStore(on_disk=sum(s.size for s in sources) > SPILL_BYTES)

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ..contract import CODE, FLOAT, INT, STR, Field, Table
+from ..contract import CODE, FLOAT, IDNUMBER, INT, STR, Field, Table
 from ..store.schema import KEY_LENGTH
-from .coerce import parse_column
+from .coerce import MAX_MAGNITUDE, invisible_mask, parse_column, show_invisible
 from .errors import ImportIssue, file_issue
-from .idnumber import check_many
+from .idnumber import id_numbers_in
 from .read import Sheet
 
 MAX_CELL_ISSUES = 1000  # per column and rule; the rest are counted in the summary line
@@ -46,6 +46,8 @@ def _schema(table: Table, present: set[str], check_keys: bool) -> pa.DataFrameSc
                 checks.append(pa.Check.ge(f.minimum, error="min"))
             if f.maximum is not None:
                 checks.append(pa.Check.le(f.maximum, error="max"))
+            if f.maximum is None:  # a bounded field is checked by its own bounds
+                checks.append(pa.Check.in_range(-MAX_MAGNITUDE, MAX_MAGNITUDE, error="magnitude"))
         if f.kind == CODE:
             checks.append(pa.Check.isin(list(f.codes or ()), error="codes"))
         columns[f.name] = pa.Column(_DTYPES.get(f.kind), checks, nullable=f.nullable, coerce=False)
@@ -71,6 +73,8 @@ _CHECK_MESSAGES = {
     "min": ("数值不能小于下限", "value below its minimum"),
     "max": ("数值超过上限", "value above its maximum"),
     "codes": ("不是允许的代码", "not an allowed code"),
+    "magnitude": (f"数值大得不合理（绝对值超过 {MAX_MAGNITUDE:g}）",
+                  f"an implausibly large number (magnitude above {MAX_MAGNITUDE:g})"),
 }
 
 
@@ -125,6 +129,8 @@ def check_sheet(sheet: Sheet, issues: list[ImportIssue], check_keys: bool = True
         skip[f.name] = set(np.flatnonzero(bad).tolist())
         _flag(sheet, f, bad, issues, f"无法识别为{f.expected_zh().split('，')[0]}",
               f"not a valid {f.expected_en().split(',')[0]}", f.expected_zh(), f.expected_en())
+        if f.kind in (STR, CODE, IDNUMBER):
+            _text_rules(sheet, table, f, values, bad, issues)
     frame = pd.DataFrame(typed)
     present = set(raw.columns) | {f.name for f in table.fields if f.default is not None}
     try:
@@ -155,7 +161,7 @@ def _more(sheet: Sheet, field: Field, count: int, issues: list[ImportIssue]) -> 
 
 
 def _row_rules(sheet: Sheet, frame: pd.DataFrame, issues: list[ImportIssue]) -> None:
-    """Rules about shape, not plausibility: a share never exceeds 1; keys fit and are not personal data."""
+    """Rules about shape, not plausibility: a share never exceeds 1; keys fit."""
     table = sheet.table
     if table.name == "surveys" and {"satisfied", "respondents"} <= set(frame.columns):
         over = (frame["satisfied"] > frame["respondents"]).fillna(False).to_numpy(dtype=bool)
@@ -169,13 +175,34 @@ def _row_rules(sheet: Sheet, frame: pd.DataFrame, issues: list[ImportIssue]) -> 
         _flag(sheet, field, (text.str.len() > KEY_LENGTH).to_numpy(dtype=bool), issues,
               f"代码过长（超过{KEY_LENGTH}个字符）", f"code too long (more than {KEY_LENGTH} characters)",
               f"不超过{KEY_LENGTH}个字符", f"at most {KEY_LENGTH} characters")
-        shaped = text.str.fullmatch(r"\d{15}|\d{17}[\dXx]").to_numpy(dtype=bool)
-        if shaped.any():
-            is_id = np.zeros(len(text), bool)
-            is_id[shaped] = check_many(text[shaped])["problem"].isna().to_numpy(dtype=bool)
-            _flag(sheet, field, is_id, issues, "编号是身份证号：身份证号不得以明文作为编号",
-                  "the key is a resident ID number, which must never be stored in clear",
-                  "学校内部编号（如学号、工号），不用身份证号", "a school-internal key (e.g. student number), not the ID number")
+
+
+def _is_key(table: Table, field: Field) -> bool:
+    return field.name in table.key or field.name.endswith(("_id", "_key", "_code"))
+
+
+def _text_rules(sheet: Sheet, table: Table, field: Field, values: pd.Series, bad: np.ndarray,
+                issues: list[ImportIssue]) -> None:
+    """What no text cell may hold: invisible or control characters (a look-alike key), and — outside the
+    ID-number column, which is hashed — a resident ID number in clear (in a key or in free text)."""
+    key = _is_key(table, field)
+    hidden = invisible_mask(values, key) & ~bad
+    for pos in np.flatnonzero(hidden)[:MAX_CELL_ISSUES]:
+        shown = show_invisible(str(values.iloc[pos]))
+        issues.append(_cell_issue(sheet, int(pos), field, shown, "含不可见字符或控制字符（如零宽空格），会造成看似相同的不同编号",
+                                  "holds an invisible or control character (e.g. a zero-width space): "
+                                  "a look-alike of another value",
+                                  "只含可见字符" + ("" if key else "（自由文本可换行）"),
+                                  "visible characters only" + ("" if key else " (free text may break lines)")))
+    _more(sheet, field, int(hidden.sum()), issues)
+    if field.kind == IDNUMBER:
+        return
+    clear = id_numbers_in(values) & ~bad & ~hidden
+    what_zh = "学校内部编号（如学号、工号），不用身份证号" if key else "不含身份证号的文字（请删去身份证号）"
+    what_en = "a school-internal key (e.g. student number), not the ID number" if key else \
+        "text without an ID number (remove it)"
+    _flag(sheet, field, clear, issues, "含身份证号：身份证号不得以明文存储",
+          "holds a resident ID number, which must never be stored in clear", what_zh, what_en)
 
 
 def check_school_references(parsed: dict[str, Parsed], known: set[str], issues: list[ImportIssue]) -> None:

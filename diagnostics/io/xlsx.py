@@ -5,8 +5,9 @@ million cells; this reader streams each sheet's XML with lxml and gives the
 same values openpyxl would: text, int or float, bool, ``datetime`` for cells
 with a date format, and the formula text for formula cells (reported, never
 evaluated).  It reads SpreadsheetML in both the transitional and the strict
-namespace; anything it cannot read raises, and the caller falls back to
-openpyxl.
+namespace, every cell that is there whatever the sheet's ``<dimension>``
+declares, and says which sheets, rows and columns Excel hides.  It is the only
+workbook reader: what it cannot read raises, and the import refuses the file.
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
+from .limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_XLSX_XML, check_archive, check_cell, check_rectangle
+
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _STRICT_REL_ID = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
-MAX_COLUMNS = 16_384  # Excel's limit: a reference beyond it is not a workbook of ours
 
 
 def _local(tag: object) -> str:
@@ -57,6 +60,8 @@ def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
         for _, si in etree.iterparse(fh, tag="{*}si", resolve_entities=False, huge_tree=True):
             out.append(_text(si))
             si.clear()
+            if len(out) > MAX_CELLS:  # more strings than a workbook may have cells
+                check_cell("sharedStrings", 1, 1, len(out))
     return out
 
 
@@ -74,8 +79,9 @@ def _date_styles(archive: zipfile.ZipFile, part: str | None) -> set[int]:
     return {i for i, xf in enumerate(xfs) if is_date_format(formats.get(int(xf.get("numFmtId") or 0), ""))}
 
 
-def _parts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], dict[str, str | None], bool]:
-    """The worksheets as (title, part name) in workbook order, the other parts by kind, and the 1904 flag."""
+def _parts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str, str]], dict[str, str | None], bool]:
+    """The worksheets as (title, part name, state) in workbook order, the other parts by kind, and the
+    1904 flag.  A sheet's state is ``visible``, ``hidden`` or ``veryHidden`` (hidden even from Excel's menu)."""
     book = next(n for n in archive.namelist() if re.fullmatch(r"xl/workbook\d*\.xml", n))
     folder = posixpath.dirname(book)
     rels_root = _parse(archive, f"{folder}/_rels/{posixpath.basename(book)}.rels")
@@ -91,22 +97,75 @@ def _parts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], dict[str, s
     for sheet in root.iter("{*}sheet"):
         kind, path = targets[sheet.get(_REL_ID) or sheet.get(_STRICT_REL_ID)]
         if kind == "worksheet":
-            sheets.append((sheet.get("name"), path))
+            sheets.append((sheet.get("name"), path, sheet.get("state") or "visible"))
     other = {kind: path for kind, path in targets.values() if kind in ("sharedStrings", "styles")}
     return sheets, {"sharedStrings": other.get("sharedStrings"), "styles": other.get("styles")}, date1904
 
 
-def read_sheets(data: bytes) -> Iterator[tuple[str, list[list[object]], list[tuple[int, int, str]]]]:
-    """Each worksheet as (title, rows of cell values, formula cells as (row, column, formula))."""
+@dataclass
+class SheetCells:
+    """One worksheet as read: its cell values row by row, its formula cells, and what Excel hides of it."""
+
+    title: str
+    rows: list[list[object]]
+    formulas: list[tuple[int, int, str]]  # (row, column, formula)
+    state: str = "visible"  # visible | hidden | veryHidden
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
+
+
+def read_book(data: bytes) -> list[SheetCells]:
+    """Every worksheet of a workbook, read in full whatever its ``<dimension>`` declares.
+
+    The input limits (:mod:`.limits`) are checked on the archive's directory before anything is
+    unpacked and on each cell as it is read; a broken limit raises :class:`limits.InputTooLarge`.
+    """
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        check_archive(archive, len(data), MAX_XLSX_XML)
         sheets, parts, date1904 = _parts(archive)
         book = _Book(_shared_strings(archive, parts["sharedStrings"]), _date_styles(archive, parts["styles"]),
                      CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900)
-        for title, path in sheets:
-            fast = None
+        out = []
+        for title, path, state in sheets:
+            sheet = None
             if archive.getinfo(path).file_size <= FAST_LIMIT:
-                fast = _regex_sheet_cells(archive.read(path).decode("utf-8"), book)
-            yield (title, *(fast or _sheet_cells(archive, path, book)))
+                sheet = _regex_sheet_cells(title, archive.read(path).decode("utf-8"), book)
+            sheet = sheet or _sheet_cells(title, archive, path, book)
+            sheet.state = state
+            book.cells += sum(map(len, sheet.rows))
+            out.append(sheet)
+        return out
+
+
+def read_sheets(data: bytes) -> Iterator[tuple[str, list[list[object]], list[tuple[int, int, str]]]]:
+    """Each worksheet as (title, rows of cell values, formula cells as (row, column, formula))."""
+    for sheet in read_book(data):
+        yield sheet.title, sheet.rows, sheet.formulas
+
+
+def _grid(title: str, rows: dict[int, list[object]]) -> list[list[object]]:
+    """The rows 1…last (missing ones empty), once the sheet's rectangle is known to fit the limits."""
+    last = max(rows, default=0)
+    check_rectangle(title, last, max(map(len, rows.values()), default=0))
+    return [rows.get(r, []) for r in range(1, last + 1)]
+
+
+_HIDDEN_ROW = re.compile(r'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(r'\br="(\d+)"')
+_HIDDEN_COL = re.compile(r'<col\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_COL_SPAN = re.compile(r'\bmin="(\d+)"[^>]*?\bmax="(\d+)"|\bmax="(\d+)"[^>]*?\bmin="(\d+)"')
+
+
+def _hidden_columns(xml_head: str) -> set[int]:
+    """The columns a ``<cols>`` section hides (only those up to Excel's last column)."""
+    out: set[int] = set()
+    for tag in _HIDDEN_COL.finditer(xml_head):
+        span = _COL_SPAN.search(tag.group())
+        if span:
+            a, b, c, d = span.groups()
+            low, high = (int(a), int(b)) if a else (int(d), int(c))
+            out.update(range(low, min(high, MAX_COLUMNS) + 1))
+    return out
 
 
 class _Book:
@@ -114,6 +173,7 @@ class _Book:
 
     def __init__(self, strings: list[str], dates: set[int], epoch: dt.datetime) -> None:
         self.strings, self.dates, self.epoch = strings, dates, epoch
+        self.cells = 0  # value cells of the sheets read so far (the input limit is on the whole workbook)
 
     def value(self, v: str, kind: str | None, style: str | None) -> object:
         """A cell's ``<v>`` text as the value its type (``t``) and style (``s``) say."""
@@ -138,20 +198,20 @@ _V, _F, _IS, _T = ({f"{{{ns}}}{name}" for ns in _NS} for name in ("v", "f", "is"
 # The fast path: the sheet XML as Excel, WPS, LibreOffice and openpyxl write it (unprefixed tags,
 # ``r`` first, then ``s``, then ``t``), matched by one regular expression.  Any cell it cannot
 # account for sends the whole sheet to the lxml path.
-FAST_LIMIT = 128 * 2**20
+FAST_LIMIT = 64 * 2**20  # the whole XML is held as text: bounded so a sheet stays far below 1 GB
 _CELL = re.compile(r'<c r="([A-Z]+)(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?((?: [\w:]+="[^"]*")*)\s*'
                    r'(?:/>|>(?:<v>([^<]*)</v>|<is><t(?: [^>]*)?>([^<]*)</t></is>|(.*?))</c>)', re.S)
 _CELL_START = re.compile(r"<c[\s>/]")
 
 
-def _regex_sheet_cells(xml: str, book: _Book) -> tuple[list[list[object]], list[tuple[int, int, str]]] | None:
+def _regex_sheet_cells(title: str, xml: str, book: _Book) -> SheetCells | None:
     if "<![CDATA[" in xml or "<sheetData" not in xml:
         return None
     rows: dict[int, list[object]] = {}
     formulas: list[tuple[int, int, str]] = []
     columns: dict[str, int] = {}
     texts: dict[str, str] = {}  # escaped text -> text (pandas writes non-ASCII as &#NNNNN;)
-    matched = 0
+    matched = stored = 0
     for match in _CELL.finditer(xml):
         letters, row_text, style, kind, _extra, v, inline, other = match.groups()
         matched += 1
@@ -170,8 +230,9 @@ def _regex_sheet_cells(xml: str, book: _Book) -> tuple[list[list[object]], list[
             value = book.value(v, kind, style)
         else:
             continue  # an empty cell, or one that only carries a style
-        if col_no > MAX_COLUMNS:
-            raise ValueError(f"column {col_no} beyond Excel's limit")
+        stored += 1
+        if row_no > MAX_ROWS or col_no > MAX_COLUMNS or stored + book.cells > MAX_CELLS:
+            check_cell(title, row_no, col_no, stored + book.cells)
         values = rows.setdefault(row_no, [])
         if col_no - 1 > len(values):
             values.extend([None] * (col_no - 1 - len(values)))
@@ -180,19 +241,32 @@ def _regex_sheet_cells(xml: str, book: _Book) -> tuple[list[list[object]], list[
         values.append(value)
     if matched != sum(1 for _ in _CELL_START.finditer(xml)):
         return None  # some cell was not matched
-    last = max(rows, default=0)
-    return [rows.get(r, []) for r in range(1, last + 1)], formulas
+    numbers = [_ROW_NUMBER.search(tag.group()) for tag in _HIDDEN_ROW.finditer(xml)]
+    if not all(numbers):
+        return None  # a hidden row without its number: let lxml count the rows
+    hidden = {int(n.group(1)) for n in numbers}
+    return SheetCells(title, _grid(title, rows), formulas, hidden_rows=hidden & set(rows),
+                      hidden_columns=_hidden_columns(xml[:xml.find("<sheetData")]))
 
 
-def _sheet_cells(archive: zipfile.ZipFile, path: str,
-                 book: _Book) -> tuple[list[list[object]], list[tuple[int, int, str]]]:
+def _sheet_cells(title: str, archive: zipfile.ZipFile, path: str, book: _Book) -> SheetCells:
+    """The general way: the sheet's XML streamed element by element."""
     rows: dict[int, list[object]] = {}
     formulas: list[tuple[int, int, str]] = []
     columns: dict[str, int] = {}  # "AB" -> 28, each reference's letters converted once
-    row_no = 0
+    hidden_rows: set[int] = set()
+    hidden_columns: set[int] = set()
+    row_no = cells = 0
     with archive.open(path) as fh:
-        for _, row in etree.iterparse(fh, tag="{*}row", resolve_entities=False, huge_tree=True):
+        for _, row in etree.iterparse(fh, tag=("{*}row", "{*}col"), resolve_entities=False, huge_tree=True):
+            if _local(row.tag) == "col":
+                if row.get("hidden") in ("1", "true"):
+                    low, high = int(row.get("min") or 1), int(row.get("max") or 1)
+                    hidden_columns.update(range(low, min(high, MAX_COLUMNS) + 1))
+                continue
             row_no = int(row.get("r") or row_no + 1)
+            if row.get("hidden") in ("1", "true"):
+                hidden_rows.add(row_no)
             values: list[object] = []
             col_no = 0
             for c in row:
@@ -218,8 +292,9 @@ def _sheet_cells(archive: zipfile.ZipFile, path: str,
                         formulas.append((row_no, col_no, formula))
                         value = None
                 if value is not None:
-                    if col_no > MAX_COLUMNS:
-                        raise ValueError(f"column {col_no} beyond Excel's limit")
+                    cells += 1
+                    if row_no > MAX_ROWS or col_no > MAX_COLUMNS or cells + book.cells > MAX_CELLS:
+                        check_cell(title, row_no, col_no, cells + book.cells)
                     if col_no - 1 > len(values):
                         values.extend([None] * (col_no - 1 - len(values)))
                     values.append(value)
@@ -228,8 +303,8 @@ def _sheet_cells(archive: zipfile.ZipFile, path: str,
             row.clear()
             while row.getprevious() is not None:
                 del row.getparent()[0]
-    last = max(rows, default=0)
-    return [rows.get(r, []) for r in range(1, last + 1)], formulas
+    return SheetCells(title, _grid(title, rows), formulas, hidden_rows=hidden_rows & set(rows),
+                      hidden_columns=hidden_columns)
 
 
 def _cell(c: etree._Element, book: _Book) -> tuple[object, str | None]:
