@@ -28,6 +28,8 @@ def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
         pad = abs(high) * 0.1 or 1.0
         low, high = low - pad, high + pad
     raw = (high - low) / count
+    if not math.isfinite(raw) or not math.isfinite(high + raw):  # near the largest float: no round steps
+        return [float(low), float(high)]
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
     start = math.floor(low / step) * step
