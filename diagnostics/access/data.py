@@ -120,7 +120,17 @@ class DataMixin(AccessBase):
         its audit rows are one transaction: a refused or interrupted import leaves
         the store as it was.
         """
+        from ..io.errors import IssueTable
+
+        try:
+            return self._import(path, dry_run)
+        except _Refused as refused:  # master data a school user may not change: rolled back, located
+            return type(refused.result)(refused.result.path, IssueTable(refused.issues),
+                                        rows_read=refused.result.rows_read)
+
+    def _import(self, path: str | Path, dry_run: bool) -> ImportResult:
         from ..io.importer import import_path
+        from .master import refusals
 
         with self.engine.begin() as conn:
             result = import_path(InTransaction(conn), Path(path), imported_by=self.user.name, dry_run=dry_run)
@@ -135,6 +145,9 @@ class DataMixin(AccessBase):
                 raise PermissionDenied(f"导入含有权限范围外的学校 {', '.join(outside)}，未导入任何数据",
                                        f"the import holds schools outside your scope ({', '.join(outside)}); "
                                        "nothing was imported")
+            refused = refusals(self.user, summary, Path(path).name)
+            if refused:
+                raise _Refused(result, refused)
             if not dry_run:
                 self._audit_import(conn, Path(path).name, summary)
             return result
@@ -147,8 +160,19 @@ class DataMixin(AccessBase):
                          {"version_no": version_no, "batch_id": batch, "source": source})
         for kind, ids in (("added", summary.schools_added), ("updated", summary.schools_updated)):
             for school_id in ids:
-                audit.record(conn, self.user.name, "import", "school", batch, school_id, None, None,
-                             {"school": kind, "batch_id": batch, "source": source})
+                old = {f: o for s, f, o, _ in summary.school_changes if s == school_id and o is not None}
+                new = {f: str(n) for s, f, o, n in summary.school_changes if s == school_id and o is not None}
+                audit.record(conn, self.user.name, "import", "school", batch, school_id, None,
+                             {k: str(v) for k, v in old.items()} or None,
+                             {"school": kind, "batch_id": batch, "source": source, **new})
+
+
+class _Refused(Exception):
+    """An import to roll back, with the located issues that refuse it."""
+
+    def __init__(self, result: ImportResult, issues: list) -> None:
+        super().__init__("refused")
+        self.result, self.issues = result, issues
 
 
 def make_values_source(values: pd.DataFrame) -> ValuesSource:

@@ -43,14 +43,14 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell (and column name) made :func:`neutral`; numbers untouched."""
     out = frame.copy(deep=False)
     out.columns = [neutral(c) if isinstance(c, str) else c for c in out.columns]
-    for n, col in enumerate(out.columns):
+    for n in range(out.shape[1]):
         series = out.iloc[:, n]
         if isinstance(series.dtype, pd.CategoricalDtype):
             if any(is_live(c) for c in series.cat.categories):
-                out.iloc[:, n] = series.astype(object).map(neutral)
+                out.isetitem(n, series.astype(object).map(neutral))
         elif series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
             if series.map(is_live, na_action="ignore").fillna(False).astype(bool).any():
-                out[col] = series.map(neutral, na_action="ignore")
+                out.isetitem(n, series.astype(object).map(neutral, na_action="ignore"))
     return out
 
 

@@ -119,3 +119,4 @@ def stored_columns(table_name: str) -> list[str]:
 from . import results_schema  # noqa: E402,F401,I001  (compute runs and indicator values, migration 0002)
 from . import workflow_schema  # noqa: E402,F401  (users, tasks, reviews, audit: complete the metadata)
 from . import flags_schema  # noqa: E402,F401  (warning flags and chosen peer groups, migration 0004)
+from . import history_schema  # noqa: E402,F401  (the history of schools' master data, migration 0008)
