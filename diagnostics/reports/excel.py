@@ -9,6 +9,7 @@ fill says "数据暂缺", not 0.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from openpyxl import Workbook
@@ -36,12 +37,21 @@ def put(ws: Worksheet, row: int, column: int, value: object, unit: str = "") -> 
     cell = ws.cell(row=row, column=column)
     if isinstance(value, bool) or value is None:
         value = "" if value is None else str(value)
+    if isinstance(value, int | float) and not _finite(value):
+        value = NO_DATA  # an infinite or unrepresentable number is no value (Excel cannot store it)
     if isinstance(value, int | float):
         cell.value = float(value)
         cell.number_format = excel_format(float(value), unit)
         cell.alignment = Alignment(horizontal="right")
         return cell
     return text_cell(cell, clean_text(value))  # text, even when it starts with = + - @
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an int beyond the largest float
+        return False
 
 
 def _grid(ws: Worksheet, top: int, bottom: int, columns: int) -> None:
