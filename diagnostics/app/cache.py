@@ -60,6 +60,33 @@ def _from_frame(kind: str, frame: pd.DataFrame) -> object:
     return dict(zip(zip(*(frame[k].tolist() for k in keys)), values))
 
 
+def _nested(frame: pd.DataFrame) -> list[str]:
+    """Object columns holding lists or dicts (a flag's evidence): kept as JSON text."""
+    return [c for c in frame.columns if frame[c].dtype == object
+            and frame[c].map(lambda v: isinstance(v, list | dict | tuple)).any()]
+
+
+def _default(value: object) -> object:
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _encode(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    if not columns:
+        return frame
+    out = frame.copy()
+    for c in columns:
+        out[c] = frame[c].map(lambda v: json.dumps(v, ensure_ascii=False, default=_default))
+    return out
+
+
+def _decode(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    for c in columns:
+        frame[c] = frame[c].map(json.loads).astype(object)
+    return frame
+
+
 def save(entry: Path, frames: dict[str, object]) -> bool:
     """Write ``frames`` as the cache ``entry`` (a folder, replaced whole); False when one cannot be."""
     private_dir(entry.parent)
@@ -68,10 +95,11 @@ def save(entry: Path, frames: dict[str, object]) -> bool:
         listed = {}
         for n, (name, value) in enumerate(frames.items()):
             kind, frame = _as_frame(value)
+            nested = _nested(frame)
             path = tmp / f"{n}.parquet"
-            frame.to_parquet(path)
+            _encode(frame, nested).to_parquet(path)
             path.chmod(0o600)
-            listed[name] = {"file": path.name, "kind": kind, "sha256": _digest(path)}
+            listed[name] = {"file": path.name, "kind": kind, "json": nested, "sha256": _digest(path)}
         write_private(tmp / MANIFEST, json.dumps({"format": FORMAT, "frames": listed}).encode("utf-8"))
         shutil.rmtree(entry, ignore_errors=True)
         tmp.rename(entry)
@@ -94,7 +122,7 @@ def load(entry: Path) -> dict[str, object] | None:
             path = entry / Path(str(item["file"])).name
             if path.suffix != ".parquet" or not _ours(path, 0o600) or _digest(path) != item["sha256"]:
                 return None
-            out[name] = _from_frame(str(item["kind"]), pd.read_parquet(path))
+            out[name] = _from_frame(str(item["kind"]), _decode(pd.read_parquet(path), list(item["json"])))
         return out
     except (OSError, ValueError, KeyError, TypeError, AttributeError, ImportError):
         return None
