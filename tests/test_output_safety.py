@@ -51,6 +51,13 @@ def live_csv_cells(text: str) -> list[str]:
             if is_live(cell)]
 
 
+def hostile_programs() -> pd.DataFrame:
+    """Programs whose every text cell is an injection and whose numbers are formulas: an invalid input."""
+    return pd.DataFrame([{"school_id": f"S9{i}", "year": 2024, "program_code": h, "program_name": h,
+                          "program_group": h, "first_year": 2005, "is_key": "是", "planned_intake": "=1+1",
+                          "actual_intake": "@2"} for i, h in enumerate(HOSTILE)])
+
+
 def test_the_sanitiser_neutralises_text_and_leaves_numbers():
     assert [neutral(h) for h in HOSTILE] == ["'" + h for h in HOSTILE]
     assert neutral("-3.5") == "-3.5" and neutral("+1e3") == "+1e3" and neutral(-3.5) == -3.5
@@ -123,9 +130,7 @@ def test_errors_csv_of_a_hostile_input_holds_no_live_formula(hostile, tmp_path, 
     url, _, _ = hostile
     bad = tmp_path / "bad"
     bad.mkdir()
-    pd.DataFrame([{"school_id": f"S9{i}", "year": 2024, "program_code": h, "program_name": h, "program_group": h,
-                   "first_year": 2005, "is_key": "是", "planned_intake": "=1+1", "actual_intake": "@2"}
-                  for i, h in enumerate(HOSTILE)]).to_csv(bad / "programs.csv", index=False)
+    hostile_programs().to_csv(bad / "programs.csv", index=False)
     run = run_cli(capsys, url, "import", str(bad), "--errors", str(tmp_path / "errors.csv"))
     assert run.code == 2, run.text
     text = (tmp_path / "errors.csv").read_text(encoding="utf-8-sig")
@@ -142,8 +147,7 @@ def test_dashboard_workbooks_hold_no_live_formula(hostile, tmp_path):
     assert live_xlsx_cells(review) == [] and quoted_cells(review) > 0
     importer = ImportModel(ctx)
     try:
-        importer.add_files([("programs.csv", ("school_id,year,program_code,program_name\n"
-                                              + "\n".join(f"S1,2024,{h},{h}" for h in HOSTILE)).encode())])
+        importer.add_files([("programs.csv", hostile_programs().to_csv(index=False).encode())])
         assert not importer.validate() and importer.issues
         problems = importer.issues_workbook()
         assert live_xlsx_cells(problems) == [] and quoted_cells(problems) > 0
