@@ -54,8 +54,13 @@ def _private_sqlite_file(url: str) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
     except FileExistsError:
         pass
+    except OSError:
+        return  # a folder we may not write: SQLite says so itself
     for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        private_file(part)
+        try:
+            private_file(part)
+        except OSError:  # a read-only file system: nothing to tighten there
+            pass
 
 
 def make_engine(url: str | None = None) -> Engine:
