@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .workflow.errors import BilingualError
+from .workflow.errors import BilingualError, InvalidInput
 
 EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
 COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int], str]] = {}
@@ -70,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
         return 0
+    except InvalidInput as exc:  # refused before anything was changed
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID
     except (RuntimeError, BilingualError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_FAIL

@@ -122,10 +122,14 @@ class DataMixin(AccessBase):
         """
         from sqlalchemy.exc import IntegrityError
 
+        from ..io.errors import IssueTable
         from ..io.importer import concurrent_import_conflict, concurrent_import_result
 
         try:
             return self._import(Path(path), dry_run, allow_hidden)
+        except _Refused as refused:  # master data a school user may not change: rolled back, located
+            return type(refused.result)(refused.result.path, IssueTable(refused.issues),
+                                        rows_read=refused.result.rows_read)
         except IntegrityError as exc:  # a simultaneous import of the same school-year committed first
             if not concurrent_import_conflict(exc):
                 raise
@@ -133,6 +137,7 @@ class DataMixin(AccessBase):
 
     def _import(self, path: Path, dry_run: bool, allow_hidden: bool) -> ImportResult:
         from ..io.importer import import_path
+        from .master import refusals
 
         with self.engine.begin() as conn:
             scope = self._scope(conn)
@@ -151,6 +156,9 @@ class DataMixin(AccessBase):
                 return result
             touched = {s for s, _, _ in summary.new_versions} | set(summary.schools_added)
             check(touched | set(summary.schools_updated) | {s for s, _ in summary.unchanged})
+            refused = refusals(self.user, summary, path.name)
+            if refused:
+                raise _Refused(result, refused)
             if not dry_run:
                 self._audit_import(conn, Path(path).name, summary)
             return result
@@ -163,8 +171,19 @@ class DataMixin(AccessBase):
                          {"version_no": version_no, "batch_id": batch, "source": source})
         for kind, ids in (("added", summary.schools_added), ("updated", summary.schools_updated)):
             for school_id in ids:
-                audit.record(conn, self.user.name, "import", "school", batch, school_id, None, None,
-                             {"school": kind, "batch_id": batch, "source": source})
+                old = {f: o for s, f, o, _ in summary.school_changes if s == school_id and o is not None}
+                new = {f: str(n) for s, f, o, n in summary.school_changes if s == school_id and o is not None}
+                audit.record(conn, self.user.name, "import", "school", batch, school_id, None,
+                             {k: str(v) for k, v in old.items()} or None,
+                             {"school": kind, "batch_id": batch, "source": source, **new})
+
+
+class _Refused(Exception):
+    """An import to roll back, with the located issues that refuse it."""
+
+    def __init__(self, result: ImportResult, issues: list) -> None:
+        super().__init__("refused")
+        self.result, self.issues = result, issues
 
 
 def make_values_source(values: pd.DataFrame) -> ValuesSource:

@@ -100,34 +100,30 @@ def _read(ctx: AppContext) -> dict:
 
 
 def load_frames(ctx: AppContext) -> dict:
-    """The frames of ``ctx``, from a cache file when the store has not changed since they were read.
+    """The frames of ``ctx``, from a cache entry when the store has not changed since they were read.
 
-    The file (``$ZHENGAI_HOME/cache/``) is keyed by the database, the user and the store's
-    fingerprint, so a new kernel (another browser tab) starts in a fraction of a second.
+    The entry (``$ZHENGAI_HOME/cache/``, see :mod:`.cache`: Parquet, never pickle) is keyed by the
+    database, the user and the store's fingerprint, so a new kernel (another browser tab) starts in a
+    fraction of a second.
     """
     import hashlib
-    import pickle
 
     from ..store import home
+    from ..store.files import private_dir
+    from . import cache
 
     who = hashlib.sha256(repr((ctx.url, ctx.user)).encode()).hexdigest()[:16]
     state = hashlib.sha256(repr((ctx.models.version, ctx.stamp())).encode()).hexdigest()[:16]
-    path = home() / "cache" / f"app-{who}-{state}.pickle"
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # derived data: as private as the store
-    with _locked(path.parent / f"app-{who}.lock"):  # kernels starting together read the store once
-        if path.is_file():
-            try:
-                with path.open("rb") as fh:
-                    return pickle.load(fh)
-            except Exception:  # a broken cache file is read again from the store
-                path.unlink(missing_ok=True)
+    folder = private_dir(home() / "cache")  # derived data: as private as the store
+    entry = folder / f"app-{who}-{state}"
+    with _locked(folder / f"app-{who}.lock"):  # kernels starting together read the store once
+        frames = cache.load(entry)
+        if frames is not None:
+            return frames
         frames = _read(ctx)
-        for old in path.parent.glob(f"app-{who}-*.pickle"):
-            old.unlink(missing_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.part")
-        with tmp.open("wb") as fh:
-            pickle.dump(frames, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
+        for old in folder.glob(f"app-{who}-*"):  # older states, a broken entry, an old pickle
+            cache.discard(old)
+        cache.save(entry, frames)
         return frames
 
 
@@ -139,7 +135,7 @@ def _locked(path: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - not POSIX
         yield
         return
-    with path.open("a") as fh:
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield

@@ -7,6 +7,8 @@ import sys
 
 import pandas as pd
 
+from ..io.cells import write_csv
+
 FORMATS = ("table", "csv", "json")
 
 
@@ -14,7 +16,7 @@ def emit(frame: pd.DataFrame, fmt: str, stream=None) -> None:  # noqa: ANN001
     """Write ``frame`` to ``stream`` (stdout) as an aligned table, CSV or JSON records."""
     stream = stream or sys.stdout
     if fmt == "csv":
-        frame.to_csv(stream, index=False, lineterminator="\n")
+        write_csv(frame, stream, lineterminator="\n")  # text a spreadsheet would evaluate gets a leading '
     elif fmt == "json":
         records = json.loads(frame.to_json(orient="records", force_ascii=False, double_precision=15))
         json.dump(records, stream, ensure_ascii=False, indent=1)

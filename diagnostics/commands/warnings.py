@@ -66,7 +66,9 @@ def run_flags(args: argparse.Namespace) -> int:
     indicators = _indicator_meta()
     out = display_frame(flags, indicators, int(load_thresholds().value("uncertainty.n_floor")))[EXPORT_COLUMNS]
     if args.format == "csv":
-        out.to_csv(sys.stdout, index=False)
+        from ..io.cells import write_csv
+
+        write_csv(out, sys.stdout)
     elif args.format == "json":
         records = json.loads(out.to_json(orient="records", force_ascii=False))
         print(json.dumps(records, ensure_ascii=False, indent=1))

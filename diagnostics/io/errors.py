@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, fields
 
 import pandas as pd
 
+from .cells import write_csv
 from .idnumber import mask_shaped
 
 
@@ -98,7 +99,7 @@ class IssueTable:
     def to_csv(self, path: str) -> None:
         """Write the table with bilingual headers, UTF-8 with BOM so Excel opens it."""
         frame = self.to_frame().rename(columns=lambda c: f"{COLUMNS_ZH[c]} {c}" if COLUMNS_ZH[c] != c else c)
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
+        write_csv(frame, path, encoding="utf-8-sig")  # a value like =cmd|... stays text in Excel
 
     def summary(self) -> str:
         more = f"（另有 {self.truncated} 条未列出 / {self.truncated} more not listed）" if self.truncated else ""

@@ -13,7 +13,9 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from ..contract import TABLES
+from ..store.files import private_file
 from ..store.schema import DATA_TABLES, data_versions, schools, stored_columns
+from .cells import harden, write_csv
 
 
 def current_table(engine: Engine, name: str, school: str | None = None, year: int | None = None) -> pd.DataFrame:
@@ -52,11 +54,14 @@ def export(engine: Engine, out: Path, fmt: str = "csv", school: str | None = Non
         with pd.ExcelWriter(target, engine="openpyxl") as writer:
             for name, frame in frames.items():
                 frame.to_excel(writer, sheet_name=name, index=False)
+            harden(writer.book)  # a name starting with = is text, never a live formula
+        private_file(target)
         return [target]
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in frames.items():
         path = out / f"{name}.csv"
-        frame.to_csv(path, index=False, encoding="utf-8")
+        write_csv(frame, path, encoding="utf-8")
+        private_file(path)
         written.append(path)
     return written

@@ -295,7 +295,9 @@ def load_secret(create: bool = True) -> bytes:
     """The province-wide HMAC key, created with mode 600 on first use."""
     path = secret_path()
     if path.exists():
-        return bytes.fromhex(path.read_text().strip())
+        from .secret import read_key
+
+        return read_key(path)  # at least 32 random bytes, else a located error (exit 2)
     if not create:
         raise FileNotFoundError(f"ID-hash secret not found at {path}")
     path.parent.mkdir(parents=True, exist_ok=True)

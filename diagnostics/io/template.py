@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..contract import BOOL, CODE, TABLES
+from .cells import workbook_bytes
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 REQUIRED_FONT = Font(bold=True)
@@ -54,5 +55,5 @@ def write_template(path: Path, rows: int = 2000) -> Path:
         guide.column_dimensions[col].width = width
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    path.write_bytes(workbook_bytes(wb))  # hardened: no cell a spreadsheet would evaluate
     return path

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from .bounds import file_too_big, too_many_nodes
 from .registry import MeasureRegistry, default_registry
 from .schema import check_file
 from .semantic import SemanticChecker
@@ -66,13 +67,21 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 
 
 def read_yaml(path: Path) -> tuple[object, list[ModelIssue]]:
+    """The data of one model file, bounded before any work (:mod:`.bounds`), and its reading issues."""
+    refused = file_too_big(path)
+    if refused:
+        return None, [refused]
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [ModelIssue(str(path), "", f"无法读取文件: {exc}", f"cannot read the file: {exc}")]
     loader = _Loader(text)
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        refused = too_many_nodes(node, str(path))
+        if refused:
+            return None, [refused]
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -51,9 +52,20 @@ def formats(text: str | Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def safe_part(part: object) -> str:
+    """One part of a file name from data: itself when it is letters, digits, ``_`` and ``-`` only,
+    else its slug plus ``~`` and a short hash of the original, so that two ids never share a name
+    (``A.B`` → ``A_B~…``, ``A_B`` → ``A_B``); no path separators, no dots."""
+    text = str(part)
+    slug = _UNSAFE.sub("_", text).strip("_") or "_"
+    if slug == text:
+        return slug
+    return f"{slug[:80]}~{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}"
+
+
 def safe_stem(*parts: object) -> str:
-    """A file name from parts that may come from data (no path separators, no dots)."""
-    return "_".join(_UNSAFE.sub("_", str(p)).strip("_") or "_" for p in parts)
+    """A file name from parts that may come from data, one to one (see :func:`safe_part`)."""
+    return "_".join(safe_part(p) for p in parts)
 
 
 class _Clock:

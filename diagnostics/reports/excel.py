@@ -1,14 +1,15 @@
 """Excel workbooks (openpyxl): the quality-report tables of a school, formatted to be filed.
 
-Every string is written as text: a cell from data that starts with ``=``, ``+``, ``-`` or ``@``
-(a school called ``=HYPERLINK(...)``) stays a string and is never evaluated as a formula.
+Every string is written as text (``diagnostics.io.cells``, the one sanitiser of every file zhengai
+writes): a cell from data that starts with ``=``, ``+``, ``-`` or ``@`` (a school called
+``=HYPERLINK(...)``) stays a string, shown as typed, and is never evaluated as a formula.
 Numbers stay numbers (with a number format showing the report's digits); a cell the data cannot
 fill says "数据暂缺", not 0.
 """
 
 from __future__ import annotations
 
-import io
+import math
 from collections.abc import Sequence
 
 from openpyxl import Workbook
@@ -17,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..io.cells import text_cell, workbook_bytes
 from .fmt import NO_DATA, clean_text, excel_format, sheet_title
 from .model import QualityTable, SchoolReport
 
@@ -28,7 +30,6 @@ HEAD_FONT = Font(name="等线", size=10.5, bold=True)
 BODY_FONT = Font(name="等线", size=10.5)
 MISSING_FONT = Font(name="等线", size=10.5, italic=True, color="888888")
 NOTE_FONT = Font(name="等线", size=9, color="555555")
-FORMULA_START = ("=", "+", "-", "@")
 
 
 def put(ws: Worksheet, row: int, column: int, value: object, unit: str = "") -> Cell:
@@ -36,15 +37,21 @@ def put(ws: Worksheet, row: int, column: int, value: object, unit: str = "") -> 
     cell = ws.cell(row=row, column=column)
     if isinstance(value, bool) or value is None:
         value = "" if value is None else str(value)
+    if isinstance(value, int | float) and not _finite(value):
+        value = NO_DATA  # an infinite or unrepresentable number is no value (Excel cannot store it)
     if isinstance(value, int | float):
         cell.value = float(value)
         cell.number_format = excel_format(float(value), unit)
         cell.alignment = Alignment(horizontal="right")
         return cell
-    text = clean_text(value)
-    cell.value = text
-    cell.data_type = "s"  # text, even when it starts with = + - @
-    return cell
+    return text_cell(cell, clean_text(value))  # text, even when it starts with = + - @
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an int beyond the largest float
+        return False
 
 
 def _grid(ws: Worksheet, top: int, bottom: int, columns: int) -> None:
@@ -104,6 +111,4 @@ def quality_workbook(report: SchoolReport) -> bytes:
              ("生成时间", report.provenance.generated_text),
              ("说明", "数值依据本平台指标计算结果；“数据暂缺”表示状态数据不能支持该项目，不是 0。")]
     write_table(ws, "数据说明", meta, ["项目", "内容"], lines, widths=[14, 80])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

@@ -31,6 +31,7 @@ METHOD_LABELS = {
 }
 DIRECTION_LABELS = {"higher_is_better": "越高越好", "lower_is_better": "越低越好"}
 DIGITS = "零一二三四五六七八九"
+HUGE = 1e15  # from here on a value is written in scientific notation (1.700e+308)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -68,6 +69,8 @@ def format_value(value: object, unit: str = "", missing: str = MISSING) -> str:
     if is_missing(value):
         return missing
     number = float(value)  # type: ignore[arg-type]
+    if abs(number) >= HUGE:  # not a plausible value; 309 digits help no reader
+        return f"{number:.3e}" + (PERCENT if unit == PERCENT else "")
     text = f"{number:,.{decimals(number, unit)}f}"
     if text.startswith("-") and float(text.replace(",", "").lstrip("-") or 0) == 0:
         text = text[1:]
@@ -81,6 +84,8 @@ def format_change(change: object, unit: str = "", reference: object = None) -> s
         return MISSING
     number = float(change)  # type: ignore[arg-type]
     like = float(reference) if not is_missing(reference) else number  # type: ignore[arg-type]
+    if abs(number) >= HUGE:
+        return f"{'+' if number > 0 else '−'}{abs(number):.3e}" + (" 个百分点" if unit == PERCENT else "")
     body = f"{abs(number):,.{decimals(like, unit)}f}"
     if float(body.replace(",", "")) == 0:
         return "持平"

@@ -29,12 +29,16 @@ def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
         pad = abs(high) * 0.1 or 1.0
         low, high = low - pad, high + pad
     raw = (high - low) / count
-    mag = 10 ** math.floor(math.log10(raw))
+    if not math.isfinite(raw) or raw <= 0:  # near the largest float: no round steps
+        return [float(low), float(high)]
+    mag = 10.0 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    if not math.isfinite(high + 2 * step):
+        return [float(low), float(high)]
     start = math.floor(low / step) * step
-    ticks, value = [], start
-    while value < high + step * 0.999:
-        ticks.append(float(round(value, 10)))
+    ticks, value = [], float(start)
+    while value < high + step * 0.999 and len(ticks) <= count + 2:
+        ticks.append(round(value, 10))
         value += step
     return ticks
 

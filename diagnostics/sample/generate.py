@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..io.cells import write_csv
 from .assemble import World, batch_tables
 from .faults import CLASSES, KEY_COLUMNS, Faults, apply_plan_faults, choose_faults, school_level_key
 from .params import REALISTIC, Realism
@@ -90,7 +91,7 @@ def generate(out_dir: Path, schools: int = 30, years: int = 5, seed: int = 2024,
         writer.close()
     school_level_key(province, faults, pd.concat(values))
     key = _answer_key(faults)
-    key.to_csv(out_dir / ANSWER_KEY, index=False, encoding="utf-8", lineterminator="\n")
+    write_csv(key, out_dir / ANSWER_KEY, encoding="utf-8", lineterminator="\n")
     counts = key["fault_class"].value_counts()
     return SampleSummary(out_dir, schools, years, seed, first_year, scale, dict(writer.rows),
                          {c: int(counts.get(c, 0)) for c in CLASSES})

@@ -14,11 +14,16 @@ import numpy as np
 import pandas as pd
 
 from ..contract import BY_NAME, FLOAT, INT, TABLES, YEAR, Field
+from ..io.cells import is_live, neutral
 
 
 def _quoted(values: np.ndarray) -> np.ndarray:
-    """Values quoted as CSV needs (only where a comma, quote or line break occurs)."""
+    """Values quoted as CSV needs (only where a comma, quote or line break occurs), never a live
+    formula (``diagnostics.io.cells``)."""
     uniq = pd.unique(values)
+    if any(is_live(u) for u in uniq):
+        values = np.array([neutral(v) for v in values], dtype=object)
+        uniq = pd.unique(values)
     if not any(("," in u or '"' in u or "\n" in u) for u in uniq):
         return values
     return np.array([f'"{v.replace(chr(34), chr(34) * 2)}"' if ("," in v or '"' in v or "\n" in v) else v

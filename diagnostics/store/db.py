@@ -16,14 +16,15 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 
+from .files import FILE_MODE, private_dir, private_file
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def home() -> Path:
     """The folder holding the default database and the ID-hash secret."""
     path = Path(os.environ.get("ZHENGAI_HOME", Path.home() / ".zhengai")).expanduser()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)  # 0700: the database, the key and the cache are personal data
 
 
 def default_url() -> str:
@@ -38,10 +39,35 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
     cur.close()
 
 
+def _private_sqlite_file(url: str) -> None:
+    """Create a SQLite database file as 0600 before SQLite does (its -wal and -shm files take the
+    database file's mode), and tighten an existing one of ours."""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database).expanduser()
+    if not path.parent.is_dir():
+        return  # SQLite says so itself
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # a folder we may not write: SQLite says so itself
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            private_file(part)
+        except OSError:  # a read-only file system: nothing to tighten there
+            pass
+
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine for ``url`` (default: :func:`default_url`)."""
     url = url or default_url()
     if url.startswith("sqlite"):
+        _private_sqlite_file(url)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -121,3 +121,4 @@ from . import workflow_schema  # noqa: E402,F401  (users, tasks, reviews, audit:
 from . import flags_schema  # noqa: E402,F401  (warning flags and chosen peer groups, migration 0004)
 from . import spotcheck_schema  # noqa: E402,F401  (spot-check samples and checked records, migration 0010)
 from . import surveys_schema  # noqa: E402,F401  (online survey rounds, links and answers, migration 0011)
+from . import history_schema  # noqa: E402,F401  (the history of schools' master data, migration 0008)

@@ -35,6 +35,8 @@ class WriteSummary:
     schools_added: list[str] = field(default_factory=list)
     schools_updated: list[str] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    #: every master-data field an import changed: (school, field, old, new); old is None for a new school
+    school_changes: list[tuple[str, str, object, object]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -47,6 +49,7 @@ class WriteSummary:
                  f"{len(self.new_versions)} new school-year version(s); 未变 unchanged {len(self.unchanged)}"]
         if self.schools_added or self.schools_updated:
             lines.append(f"学校 schools: 新增 added {len(self.schools_added)}, 更新 updated {len(self.schools_updated)}")
+        lines += [f"  学校 school {s} {f}: {old} → {new}" for s, f, old, new in self.school_changes if old is not None]
         lines += [f"  {t}: {n} 行 rows" for t, n in self.rows.items()]
         return "\n".join(lines)
 
@@ -127,6 +130,7 @@ def write_tables(engine: Engine, schools_frame: pd.DataFrame | None, tables: dic
 
         if schools_frame is not None:
             _write_schools(conn, schools_frame, summary, batch)
+            _record_history(conn, summary.school_changes, _importer_name(imported_by), now, batch_id)
         current = _current_versions(conn, set(groups))
         new: dict[tuple[str, int], dict] = {}  # school-year -> the new data_versions row
         for k in sorted(groups):
@@ -206,7 +210,21 @@ def _write_schools(conn: Connection, frame: pd.DataFrame, summary: WriteSummary,
         if old is None:
             conn.execute(insert(schools).values(**row, batch_id=batch()))
             summary.schools_added.append(row["school_id"])
+            summary.school_changes += [(row["school_id"], c, None, row[c]) for c in columns if c != "school_id"]
         elif any(old[c] != row[c] for c in columns):
             conn.execute(update(schools).where(schools.c.school_id == row["school_id"])
                          .values(**row, batch_id=batch()))
             summary.schools_updated.append(row["school_id"])
+            summary.school_changes += [(row["school_id"], c, old[c], row[c]) for c in columns if old[c] != row[c]]
+
+
+def _record_history(conn: Connection, changes: list[tuple[str, str, object, object]], by: str,
+                    at: dt.datetime, batch_id: int | None) -> None:
+    """Keep every change of a school's master data: who, when, the field, old and new (as text)."""
+    from .history_schema import school_history
+
+    if changes:
+        conn.execute(insert(school_history), [
+            {"school_id": s, "field": f, "old_value": None if old is None else str(old),
+             "new_value": None if new is None else str(new), "changed_by": by, "changed_at": at,
+             "batch_id": batch_id} for s, f, old, new in changes])

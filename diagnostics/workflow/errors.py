@@ -14,3 +14,8 @@ class BilingualError(Exception):
 
 class InvalidChange(BilingualError, ValueError):
     """A change the rules do not allow (unknown field, missing reason, bad status)."""
+
+
+class InvalidInput(BilingualError, ValueError):
+    """Input zhengai refuses before doing anything (a weak key file, an oversized model file):
+    the command exits 2 and nothing is changed."""

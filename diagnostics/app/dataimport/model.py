@@ -8,13 +8,13 @@ the indicators and warnings recomputed for the school-years that changed, each s
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+import weakref
 from pathlib import Path, PurePath
 from typing import Any
 
 from traitlets import Instance, List, Unicode
 
+from ...store.files import private_dir, private_temp_dir, remove_tree, write_private
 from ..base import AppModel
 from ..jobs import Job
 
@@ -34,7 +34,8 @@ class ImportModel(AppModel):
     def __init__(self, ctx: Any = None, data: Any = None) -> None:  # noqa: ANN401
         super().__init__(ctx, data)
         self.job = Job()
-        self._dir = Path(tempfile.mkdtemp(prefix="zhengai-upload-"))
+        self._dir = private_temp_dir("zhengai-upload-")  # 0700; uploads hold clear ID numbers
+        self._finalizer = weakref.finalize(self, remove_tree, self._dir)  # gone with the kernel at the latest
 
     @property
     def path(self) -> Path | None:
@@ -61,7 +62,7 @@ class ImportModel(AppModel):
             if whole and len(after) > 1:
                 raise ValueError(self.t("one_workbook").format(files="、".join(sorted(whole))))
             for name, content in uploads:
-                (self._dir / PurePath(name).name).write_bytes(bytes(content))
+                write_private(self._dir / PurePath(name).name, bytes(content))  # 0600
             self.files = sorted(p.name for p in self._dir.iterdir() if p.is_file())
             self.issues, self.summary, self.stage = [], "", "staged"
             self.tell("")
@@ -77,19 +78,17 @@ class ImportModel(AppModel):
         """The blank workbook to fill (generated from the contract, as ``zhengai template`` writes it)."""
         from ...io.template import write_template
 
-        path = self._dir.parent / f"{self._dir.name}-template.xlsx"
+        folder = private_temp_dir("zhengai-template-")
         try:
-            write_template(path)
-            return path.read_bytes()
+            return write_template(folder / "template.xlsx").read_bytes()
         finally:
-            path.unlink(missing_ok=True)
+            remove_tree(folder)
 
     def issues_workbook(self) -> bytes:
         """The located problems of the last validation as a workbook to fix the data from."""
-        import io
-
         from openpyxl import Workbook
 
+        from ...io.cells import workbook_bytes
         from ...reports.excel import write_table
 
         wb = Workbook()
@@ -102,14 +101,21 @@ class ImportModel(AppModel):
                  r["message_zh"] if zh else r["message_en"], r["expected_zh"] if zh else r["expected_en"]]
                 for r in self.issues]
         write_table(ws, self.t("problems_sheet"), self.summary, heads, rows, widths=(18, 14, 8, 16, 18, 50, 40))
-        buf = io.BytesIO()
-        wb.save(buf)
-        return buf.getvalue()
+        return workbook_bytes(wb)
 
     def clear(self) -> None:
-        shutil.rmtree(self._dir, ignore_errors=True)
-        self._dir.mkdir(parents=True, exist_ok=True)
-        self.files, self.issues, self.summary, self.stage = [], [], "", "empty"
+        self._drop_files()
+        self.issues, self.summary, self.stage = [], "", "empty"
+
+    def _drop_files(self) -> None:
+        """Remove every staged file (their folder stays, empty and private)."""
+        remove_tree(self._dir)
+        private_dir(self._dir)
+        self.files = []
+
+    def close(self) -> None:
+        """Remove the staging folder and what it holds (the kernel ends, or the app is dropped)."""
+        self._finalizer()
 
     def validate(self) -> bool:
         """Dry run: located errors into ``issues``, or the changes into ``summary``; True when valid."""
@@ -151,6 +157,7 @@ class ImportModel(AppModel):
             return text
 
         def done(text: str) -> None:
+            self._drop_files()  # imported: the uploads (clear ID numbers) are not kept
             self.summary, self.stage = text, "imported"
             self.tell(self.t("imported"), "ok")
             self.ctx.reset()

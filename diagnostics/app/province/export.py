@@ -8,7 +8,6 @@ whole numbers; a view with nothing to show says so in a row instead of leaving t
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...charts import STATUS
+from ...io.cells import workbook_bytes
 from ...reports.excel import write_table
 from ...reports.fmt import COUNT_UNITS, PERCENT, sheet_title
 from ...warnings.verdict import LIGHT_EN, LIGHT_ZH
@@ -117,6 +117,4 @@ def workbook(model: ProvinceModel) -> bytes:
     ws = wb[sheet_title(t("medians"))]
     for n, r in enumerate(med.itertuples(index=False)):
         ws.cell(FIRST + n, 5).number_format = number_format(model.unit(r.indicator_id))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

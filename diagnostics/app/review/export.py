@@ -3,12 +3,12 @@ conclusion and comment, then the overall conclusion (written with the reports' t
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 
+from ...io.cells import workbook_bytes
 from ...reports.excel import write_table
 from ...workflow.reviews import conclusions
 from ..i18n import item_name
@@ -45,6 +45,4 @@ def review_workbook(model: ReviewModel) -> bytes:
     for r in range(5, 5 + len(rows)):
         for c in (3, 4):
             ws.cell(r, c).number_format = "0.0"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

@@ -14,7 +14,7 @@ from alembic import op
 from diagnostics.store.rls_sql import DROP, install, run_script
 
 revision = '0009_database_roles'
-down_revision = '0007_narratives'
+down_revision = '0008_school_master_history'
 branch_labels = None
 depends_on = None
 
