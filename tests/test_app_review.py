@@ -112,3 +112,15 @@ def test_the_review_shows_the_schools_own_text(ctx):  # noqa: F811
     ctx.access.save_narrative(m.school, m.year, "work", "学校成立诊改办公室，按 8字形螺旋运行。")
     view = ReviewView(ReviewModel(ctx))
     assert "学校成立诊改办公室" in view.texts.value and "诊改工作开展情况" in view.texts.value
+
+
+def test_refresh_keeps_the_school_list_and_the_choice(ctx):  # noqa: F811
+    view = ReviewView(ReviewModel(ctx))
+    m = view.model
+    other = m.schools[-1]["school_id"]
+    m.school = other
+    before = [s["school_id"] for s in m.schools]
+    view._reload()  # 刷新数据: once failed with "Invalid selection: value not found" and emptied the list
+    assert m.notice_kind == "ok", m.notice
+    assert [s["school_id"] for s in m.schools] == before and m.school == other
+    assert view.school.value == other and len(view.school.options) == len(before)

@@ -73,11 +73,17 @@ class AppContext:
 
 
 @functools.cache
+def indicator_models() -> tuple[ModelSet, list[ModelIssue]]:
+    """The indicator models and their issues, read once per kernel (they do not depend on the store)."""
+    return load_models()
+
+
+@functools.cache
 def _context(url: str, user_name: str | None) -> AppContext:
     engine = make_engine(url)
     ensure_current(engine)
     user = resolve_user(engine, user_name)
-    models, issues = load_models()
+    models, issues = indicator_models()
     return AppContext(engine, user, models, issues, url)
 
 

@@ -1,3 +1,3 @@
 """Subcommands of ``zhengai``, one module per family; importing registers them."""
 
-from . import data, indicators, reports, serve, warnings, workflow  # noqa: F401
+from . import data, hub, indicators, reports, serve, warnings, workflow  # noqa: F401

@@ -28,7 +28,7 @@ def _import_args(p: argparse.ArgumentParser) -> None:
                    help="把全部问题写入 CSV 文件 / write all problems to this CSV file")
     p.add_argument("--dry-run", action="store_true", help="只校验并显示将发生的更改 / validate and show changes only")
     p.add_argument("--user", default=None,
-                   help="以此登记用户身份导入（默认：JUPYTERHUB_USER / ZHENGAI_USER / 本机省级用户）/ act as this user")
+                   help="以此登记用户身份导入（仅本机单用户模式；默认：本机省级用户）/ act as this registered user (local mode only)")
 
 
 @command("import", "校验并导入状态数据 / validate and import status data")(_import_args)

@@ -47,18 +47,35 @@ def voila_argv(port: int, notebooks: Path, pool_size: int = 1, cull_idle: int = 
 
 
 def make_app_class() -> type:
-    """Voilà with ``/`` redirected to the landing page instead of the file tree."""
+    """Voilà with ``/`` redirected to the landing page instead of the file tree, and pages that can free
+    their kernel: a dashboard page sets the ``_xsrf`` cookie that its closing request
+    (``POST /voila/api/shutdown/…``) must carry, so a closed page shuts its kernel at once."""
     from jupyter_server.utils import url_path_join
     from tornado.web import RedirectHandler
     from voila.app import Voila
+    from voila.handler import VoilaHandler
 
     class ZhengaiVoila(Voila):
         def init_handlers(self) -> list:
-            handlers = super().init_handlers()
+            handlers = [_with_xsrf_cookie(h, VoilaHandler) for h in super().init_handlers()]
             landing = url_path_join(self.server_url, "voila/render", LANDING)
             return [(self.server_url, RedirectHandler, {"url": landing}), *handlers]
 
     return ZhengaiVoila
+
+
+def _with_xsrf_cookie(handler: tuple, page_class: type) -> tuple:
+    """``handler`` with its class made to set the ``_xsrf`` cookie when it is a dashboard page's."""
+    pattern, cls, *rest = handler
+    if not (isinstance(cls, type) and issubclass(cls, page_class)):
+        return handler
+
+    class SetsXsrfCookie(cls):  # type: ignore[valid-type, misc]
+        def prepare(self):  # noqa: ANN202 - tornado's signature (may be a coroutine)
+            self.xsrf_token  # noqa: B018 - reading it sets the cookie the page's shutdown request sends back
+            return super().prepare()
+
+    return (pattern, SetsXsrfCookie, *rest)
 
 
 @command("serve", "用 Voilà 在本机提供各看板 / serve the dashboards with Voilà on 127.0.0.1")(_serve_args)
