@@ -54,7 +54,11 @@ class HubServed:
 
     def kernels(self) -> int:
         """How many kernels run under the hub now."""
-        return sum(1 for p in self.processes() if _is_kernel(p))
+        return sum(1 for p in self.processes() if _runs(p, "ipykernel_launcher"))
+
+    def servers(self) -> int:
+        """How many people's servers run under the hub now."""
+        return sum(1 for p in self.processes() if _runs(p, "jupyterhub-singleuser"))
 
     def memory_mb(self) -> float:
         """Resident memory of the hub and all it started, in MB."""
@@ -84,8 +88,8 @@ class HubServed:
                 pass
 
 
-def _is_kernel(proc: object) -> bool:
+def _runs(proc: object, what: str) -> bool:
     try:
-        return "ipykernel_launcher" in " ".join(proc.cmdline())  # type: ignore[attr-defined]
-    except Exception:
+        return what in " ".join(proc.cmdline()) and proc.status() != "zombie"  # type: ignore[attr-defined]
+    except Exception:  # ended meanwhile
         return False
