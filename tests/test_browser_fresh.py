@@ -4,6 +4,8 @@ is refused.  The store is the sample province."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from app_world import store_once
 from browser_server import launch_chromium, page_problems
@@ -72,3 +74,18 @@ def test_the_address_carries_the_language_and_refuses_an_unknown_school(served, 
     page.goto(served.url("self_diagnosis") + "?school=9999999999")
     page.wait_for_selector(".za-refused")
     assert "您无权查看学校 9999999999" in page.inner_text(".za-refused")
+
+
+def test_leaving_a_page_shuts_its_kernel(served, page):
+    def shut() -> int:
+        return served.log.read_text(errors="replace").count("Kernel shutdown")
+
+    before = shut()
+    page.goto(served.url("explorer"))
+    page.wait_for_selector(".za-app")
+    page.goto("about:blank")  # leaving the page sends its closing request (POST /voila/api/shutdown/…)
+    end = time.monotonic() + 30
+    while shut() == before and time.monotonic() < end:
+        time.sleep(0.5)
+    assert shut() == before + 1
+    assert "'_xsrf' argument missing" not in served.log.read_text(errors="replace")

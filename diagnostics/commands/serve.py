@@ -9,6 +9,7 @@ visitor arrives; Voilà starts the next one after each visit.
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import sys
 from pathlib import Path
@@ -71,9 +72,11 @@ def _with_xsrf_cookie(handler: tuple, page_class: type) -> tuple:
         return handler
 
     class SetsXsrfCookie(cls):  # type: ignore[valid-type, misc]
-        def prepare(self):  # noqa: ANN202 - tornado's signature (may be a coroutine)
+        async def prepare(self) -> None:
+            done = super().prepare()  # jupyter_server's: who the visitor is
+            if inspect.isawaitable(done):
+                await done
             self.xsrf_token  # noqa: B018 - reading it sets the cookie the page's shutdown request sends back
-            return super().prepare()
 
     return (pattern, SetsXsrfCookie, *rest)
 
