@@ -7,33 +7,20 @@ from __future__ import annotations
 import time
 
 import pytest
-from app_world import store_once
-from browser_server import launch_chromium, page_problems
+from browser_server import launch_chromium, page_problems, sample_store, started
 from playwright.sync_api import sync_playwright
 
 from diagnostics.access import Access, Role, User
-from diagnostics.app.served import Served, ServerError
-from diagnostics.store import make_engine
+from diagnostics.app.served import Served
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("fresh")
-    db = folder / "store.db"
-    db.write_bytes(store_once("sample", tmp_path_factory).read_bytes())
-    server = Served(f"sqlite:///{db}", folder / "home", folder / "serve.log")
-    try:
-        try:
-            server.wait_ready(at_least={"self_diagnosis": 1, "review": 0, "province": 0, "data_import": 0,
-                                        "explorer": 0})
-        except ServerError as exc:
-            pytest.fail(str(exc))
-        server.engine = make_engine(f"sqlite:///{db}")
-        yield server
-    finally:
-        server.stop()
+    folder, url = sample_store(tmp_path_factory, "fresh")
+    only_these = {"self_diagnosis": 1, "review": 0, "province": 0, "data_import": 0, "explorer": 0}
+    yield from started(Served(url, folder / "home", folder / "serve.log"), at_least=only_these)
 
 
 @pytest.fixture

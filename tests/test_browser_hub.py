@@ -7,13 +7,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from app_world import store_once
-from browser_server import launch_chromium, page_problems, screenshot
-from playwright.sync_api import sync_playwright
+from browser_server import browser, page_problems, sample_store, screenshot, started  # noqa: F401
 
 from diagnostics.access import Access, Role, User
 from diagnostics.access.passwords import store_password
-from diagnostics.app.served import ServerError
 from diagnostics.hub.served import HubServed
 from diagnostics.store import make_engine
 
@@ -27,40 +24,21 @@ LANDING = "**/voila/render/index.ipynb**"
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hub")
-    db = folder / "store.db"
-    db.write_bytes(store_once("sample", tmp_path_factory).read_bytes())
+    folder, url = sample_store(tmp_path_factory, "hub")
     home = folder / "home"
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url)
     access = Access(engine, User("admin", Role.PROVINCE))
     for name, (role, school) in PEOPLE.items():
         access.add_user(name, role, school_id=school)
         store_password(name, PASSWORD, home / "hub" / "passwords.json")
+    engine.dispose()
     # a variable naming the province officer, set where the hub (and so every server it spawns) starts
-    server = HubServed(f"sqlite:///{db}", home, folder / "hub.log",
-                       env={"ZHENGAI_USER": "prov1", "JUPYTERHUB_USER": "prov1"})
-    try:
-        try:
-            server.wait_ready()
-        except ServerError as exc:
-            pytest.fail(str(exc))
-        server.engine = engine
-        yield server
-    finally:
-        server.stop()
-        engine.dispose()
+    yield from started(HubServed(url, home, folder / "hub.log",
+                                 env={"ZHENGAI_USER": "prov1", "JUPYTERHUB_USER": "prov1"}))
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def school_a(hub, browser):
+def school_a(hub, browser):  # noqa: F811
     """School A's signed-in browser context."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(180_000)  # a page streams until its dashboard is built
@@ -139,7 +117,7 @@ def test_the_rest_of_jupyter_is_closed(hub, school_a):
     page.close()
 
 
-def test_a_wrong_password_is_refused(hub, browser):
+def test_a_wrong_password_is_refused(hub, browser):  # noqa: F811
     context = browser.new_context()
     context.set_default_timeout(60_000)
     page = context.new_page()

@@ -34,6 +34,7 @@ class Served:
 
     def __init__(self, db_url: str, home: Path, log: Path, pool_size: int = 1) -> None:
         self.port, self.log = free_port(), log
+        self.db_url = db_url
         env = {**os.environ, "ZHENGAI_DB_URL": db_url, "ZHENGAI_HOME": str(home), "PYTHONUNBUFFERED": "1"}
         env.pop("ZHENGAI_SHARED", None)
         command = [sys.executable, "-m", "diagnostics.cli", "serve", "--port", str(self.port),
@@ -79,10 +80,15 @@ class Served:
                 "kernels_mb": sum(rss) / 2**20, "total_mb": (root.memory_info().rss + sum(rss)) / 2**20}
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
+        stop_group(self.proc)
+
+
+def stop_group(proc: subprocess.Popen) -> None:
+    """Stop a server started in its own session, and its process group: politely, then not."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from ..cli import EXIT_FAIL, command, engine_from
-from .serve import LANDING, REPO_NOTEBOOKS
+from .serve import REPO_NOTEBOOKS, dashboards_folder
 
 DEFAULT_PORT = 8000
 
@@ -29,11 +29,9 @@ def run_hub(args: argparse.Namespace) -> int:
     from ..hub.config import HubSettings, proxy_command, write_files
     from ..store import home
 
-    notebooks = args.notebooks.expanduser().resolve()
-    if not (notebooks / LANDING).is_file():
-        print(f"找不到看板文件夹 / no dashboards at {notebooks}", file=sys.stderr)
+    notebooks, proxy = dashboards_folder(args), proxy_command()
+    if notebooks is None:
         return EXIT_FAIL
-    proxy = proxy_command()
     if proxy is None:
         print("找不到 configurable-http-proxy，请运行 scripts/setup.sh --hub / configurable-http-proxy is missing: "
               "run scripts/setup.sh --hub", file=sys.stderr)

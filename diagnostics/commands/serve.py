@@ -81,13 +81,21 @@ def _with_xsrf_cookie(handler: tuple, page_class: type) -> tuple:
     return (pattern, SetsXsrfCookie, *rest)
 
 
+def dashboards_folder(args: argparse.Namespace) -> Path | None:
+    """The folder of the dashboards (``--notebooks``), or None (said on stderr) when it has no landing page."""
+    notebooks = args.notebooks.expanduser().resolve()
+    if (notebooks / LANDING).is_file():
+        return notebooks
+    print(f"找不到看板文件夹 / no dashboards at {notebooks}", file=sys.stderr)
+    return None
+
+
 @command("serve", "用 Voilà 在本机提供各看板 / serve the dashboards with Voilà on 127.0.0.1")(_serve_args)
 def run_serve(args: argparse.Namespace) -> int:
     from ..store import home
 
-    notebooks = args.notebooks.expanduser().resolve()
-    if not (notebooks / LANDING).is_file():
-        print(f"找不到看板文件夹 / no dashboards at {notebooks}", file=sys.stderr)
+    notebooks = dashboards_folder(args)
+    if notebooks is None:
         return EXIT_FAIL
     engine = engine_from(args)
     os.environ["ZHENGAI_DB_URL"] = engine.url.render_as_string(hide_password=False)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-from ..app.served import ServerError, free_port
+from ..app.served import ServerError, free_port, stop_group
 
 
 class HubServed:
@@ -18,6 +17,7 @@ class HubServed:
 
     def __init__(self, db_url: str, home: Path, log: Path, env: dict[str, str] | None = None) -> None:
         self.port, self.log, self.home = free_port(), log, home
+        self.db_url = db_url
         env = {**os.environ, **(env or {}), "ZHENGAI_DB_URL": db_url, "ZHENGAI_HOME": str(home),
                "PYTHONUNBUFFERED": "1"}
         for var in ("ZHENGAI_SHARED", "JUPYTERHUB_API_TOKEN", "JUPYTERHUB_API_URL"):
@@ -75,12 +75,7 @@ class HubServed:
         if self.proc.poll() is not None:
             return
         started = self.processes()[1:]
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
+        stop_group(self.proc)
         for p in started:
             try:
                 p.kill()
