@@ -122,6 +122,7 @@ def test_a_wrong_password_is_refused(hub, browser):  # noqa: F811
     context.set_default_timeout(60_000)
     page = context.new_page()
     page.goto(hub.url("/hub/login"))
+    assert "请用管理员登记的用户名和密码登录" in page.inner_text("body")  # the sign-in page says it in Chinese first
     page.fill("#username_input", "schoolB")
     page.fill("#password_input", "not the password")
     page.click("#login_submit")

@@ -26,6 +26,8 @@ SERVER_CULL_EVERY = 60
 SHARE = Path(__file__).resolve().parents[1] / "app" / "share"
 TEMPLATE = "zhengai"
 IOPUB_TIMEOUT = 120
+LOGIN_NOTE = ("教学工作诊断与改进平台：请用管理员登记的用户名和密码登录。 / "
+              "Teaching diagnosis and improvement: sign in with the name and password your administrator registered.")
 # what a page may send its kernel: the widgets' messages, never code (execute_request is dropped)
 WIDGET_MESSAGES = ["comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"]
 # the Jupyter server extensions a person's server loads: the dashboards and the lockdown, nothing else
@@ -104,6 +106,7 @@ def configure(c: Any, settings: HubSettings) -> None:  # noqa: ANN401 - JupyterH
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.proxy_api_port}"
     c.ConfigurableHTTPProxy.pid_file = str(state / "proxy.pid")
 
+    c.JupyterHub.template_vars = {"announcement_login": LOGIN_NOTE}
     c.JupyterHub.authenticator_class = ZhengaiAuthenticator
     c.ZhengaiAuthenticator.db_url = settings.db_url
     c.Authenticator.admin_users = set()  # no one administers the hub through its pages
