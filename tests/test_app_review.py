@@ -124,3 +124,20 @@ def test_refresh_keeps_the_school_list_and_the_choice(ctx):  # noqa: F811
     assert m.notice_kind == "ok", m.notice
     assert [s["school_id"] for s in m.schools] == before and m.school == other
     assert view.school.value == other and len(view.school.options) == len(before)
+
+
+def test_a_save_by_someone_else_is_noticed_on_an_open_page(ctx):  # noqa: F811
+    from diagnostics.access import Access, Role, User
+
+    m = ReviewModel(ctx)
+    m.check_fresh(every=0)
+    assert m.notice != m.t("stale")
+    ctx.access.create_task(m.school, m.year, "本人保存的措施", status="planned")  # one's own save: no notice
+    m.check_fresh(every=0)
+    assert m.notice != m.t("stale")
+    Access(ctx.engine, User("colleague", Role.PROVINCE)).create_task(m.school, m.year, "他人保存的措施",
+                                                                       status="planned")
+    m.check_fresh(every=0)
+    assert m.notice == m.t("stale")
+    m.refresh()
+    assert [t for t in m.ctx.access.tasks(m.school, m.year)["problem"] if t == "他人保存的措施"]
