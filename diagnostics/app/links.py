@@ -56,11 +56,15 @@ def parse(query: str) -> Link:
 
 
 def request_query() -> str:
-    """The query string of the page request.  A preheated kernel waits here until a person asks."""
-    try:
-        from voila.utils import get_query_string
-    except ImportError:  # outside Voilà
+    """The query string of the page request.  A preheated kernel waits here until a person asks.
+
+    A kernel started for its request has the request in its environment; only a preheated one imports
+    Voilà's helper (which loads the whole Jupyter server: seconds a visitor should not wait for).
+    """
+    if os.environ.get("VOILA_PREHEAT", "False") == "False":
         return os.environ.get("QUERY_STRING", "")
+    from voila.utils import get_query_string
+
     return get_query_string() or ""
 
 
