@@ -52,3 +52,42 @@ def screenshot(page, name: str) -> Path:  # noqa: ANN001
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": width, "height": 1000})
     return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for a test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
+def sample_store(tmp_path_factory, name: str) -> tuple[Path, str]:  # noqa: ANN001
+    """A folder of its own and the URL of a private copy of the computed sample province in it."""
+    from app_world import store_once
+
+    folder = tmp_path_factory.mktemp(name)
+    db = folder / "store.db"
+    db.write_bytes(store_once("sample", tmp_path_factory).read_bytes())
+    return folder, f"sqlite:///{db}"
+
+
+def started(server, **wait):  # noqa: ANN001, ANN201
+    """Yield ``server`` once ready (a server that does not get ready fails the test), with ``engine`` on the
+    store; stop it afterwards.  For module fixtures: ``yield from started(Served(...))``."""
+    from diagnostics.app.served import ServerError
+    from diagnostics.store import make_engine
+
+    try:
+        try:
+            server.wait_ready(**wait)
+        except ServerError as exc:
+            pytest.fail(str(exc))
+        server.engine = make_engine(server.db_url)
+        yield server
+        server.engine.dispose()
+    finally:
+        server.stop()

@@ -22,6 +22,7 @@ WARNING = {"layer": "school", "unit": "", "indicator_id": "dual_qualified_share"
 
 CASES = {
     "add_user": [(DENY, lambda a, w, b: a.add_user("mallory", "school", school_id=b))],
+    "set_password": [(DENY, lambda a, w, b: a.set_password("mallory", "a long password"))],
     "audit": [(FILTER, lambda a, w, b: a.audit()), (DENY, lambda a, w, b: a.audit(school=b))],
     "clear_target": [(DENY, lambda a, w, b: a.clear_target(w.ids["target"][b], 1))],
     "city_schools": [(DENY, lambda a, w, b: a.city_schools(CITIES[b]))],

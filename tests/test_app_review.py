@@ -112,3 +112,32 @@ def test_the_review_shows_the_schools_own_text(ctx):  # noqa: F811
     ctx.access.save_narrative(m.school, m.year, "work", "学校成立诊改办公室，按 8字形螺旋运行。")
     view = ReviewView(ReviewModel(ctx))
     assert "学校成立诊改办公室" in view.texts.value and "诊改工作开展情况" in view.texts.value
+
+
+def test_refresh_keeps_the_school_list_and_the_choice(ctx):  # noqa: F811
+    view = ReviewView(ReviewModel(ctx))
+    m = view.model
+    other = m.schools[-1]["school_id"]
+    m.school = other
+    before = [s["school_id"] for s in m.schools]
+    view._reload()  # 刷新数据: once failed with "Invalid selection: value not found" and emptied the list
+    assert m.notice_kind == "ok", m.notice
+    assert [s["school_id"] for s in m.schools] == before and m.school == other
+    assert view.school.value == other and len(view.school.options) == len(before)
+
+
+def test_a_save_by_someone_else_is_noticed_on_an_open_page(ctx):  # noqa: F811
+    from diagnostics.access import Access, Role, User
+
+    m = ReviewModel(ctx)
+    m.check_fresh(every=0)
+    assert m.notice != m.t("stale")
+    ctx.access.create_task(m.school, m.year, "本人保存的措施", status="planned")  # one's own save: no notice
+    m.check_fresh(every=0)
+    assert m.notice != m.t("stale")
+    Access(ctx.engine, User("colleague", Role.PROVINCE)).create_task(m.school, m.year, "他人保存的措施",
+                                                                       status="planned")
+    m.check_fresh(every=0)
+    assert m.notice == m.t("stale")
+    m.refresh()
+    assert [t for t in m.ctx.access.tasks(m.school, m.year)["problem"] if t == "他人保存的措施"]

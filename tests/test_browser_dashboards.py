@@ -10,8 +10,7 @@ import time
 
 import pytest
 from app_world import store_once
-from browser_server import ARTIFACTS, launch_chromium, open_dashboard, page_problems, screenshot
-from playwright.sync_api import sync_playwright
+from browser_server import ARTIFACTS, browser, open_dashboard, page_problems, screenshot  # noqa: F401
 
 from diagnostics.app.served import Served, ServerError
 from diagnostics.engine import current_values
@@ -37,16 +36,8 @@ def served(tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
-
-
 @pytest.fixture
-def page(browser):
+def page(browser):  # noqa: F811
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     pg = context.new_page()
     yield pg
@@ -313,7 +304,7 @@ def all_tab_texts(page) -> str:
 
 
 @pytest.mark.parametrize("name, ready", PAGES)
-def test_every_dashboard_fits_stays_local_and_speaks_chinese(served, browser, name, ready):
+def test_every_dashboard_fits_stays_local_and_speaks_chinese(served, browser, name, ready):  # noqa: F811
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     requests: list[str] = []
     context.on("request", lambda r: requests.append(r.url))
@@ -339,7 +330,7 @@ def test_every_dashboard_fits_stays_local_and_speaks_chinese(served, browser, na
         context.close()
 
 
-def test_the_province_table_fits_a_laptop(served, browser):
+def test_the_province_table_fits_a_laptop(served, browser):  # noqa: F811
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     try:

@@ -56,6 +56,21 @@ class AdminMixin(AccessBase):
                          person.school_id, None, before, after)
         return after
 
+    @action("admin", "write")
+    def set_password(self, name: str, password: str) -> None:
+        """Set the sign-in password of a registered user (a bcrypt hash; the audit log says only that it changed)."""
+        from .errors import InvalidChange
+        from .passwords import store_password
+
+        with self.engine.begin() as conn:
+            row = _user_row(conn, name)
+            if row is None:
+                raise InvalidChange(f"用户 {name} 未登记，请先运行 zhengai user add",
+                                    f"user {name} is not registered: run `zhengai user add` first")
+            store_password(name, password)
+            audit.record(conn, self.user.name, "update", "password", name, row["school_id"], None, None,
+                         {"password": "已更改 / changed"})
+
     @action("read_audit", "read")
     def audit(self, school: str | None = None, entity: str | None = None, limit: int | None = 1000) -> pd.DataFrame:
         """The audit log of the schools in scope, newest first (``before``/``after`` are JSON text)."""

@@ -10,17 +10,21 @@ expert          the schools assigned to them (``user_schools``); reads, plus the
 researcher      every school, read only, pseudonymised: school names and ids become stable codes
 ==============  =================================================================
 
-Identity: a shared deployment names the user through ``JUPYTERHUB_USER`` (set by
-JupyterHub in each user's server) or a configured identity (``ZHENGAI_USER``);
-the name must be registered with ``zhengai user add``.  Without such a name,
-and unless ``ZHENGAI_SHARED`` is set, the platform runs in local single-user
-mode: a province officer named after the operating-system user.
+Identity never comes from a variable a person can set (``ZHENGAI_USER`` and ``JUPYTERHUB_USER``
+are ignored).  In the shared deployment (``zhengai hub``) each person's server is spawned by
+JupyterHub for that person only; a kernel asks the hub, with the API token the hub gave its server,
+whose server it is (:func:`hub_identity`), and that verified name must be registered with
+``zhengai user add``.  Elsewhere the person is the operating-system account running the process:
+with ``ZHENGAI_SHARED`` set (a shared database) that account must be a registered user; without it
+the platform runs in local single-user mode, a province officer named after the account.
 """
 
 from __future__ import annotations
 
-import getpass
+import json
 import os
+import pwd
+import urllib.request
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -66,7 +70,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
 }
 
 SHARED_ENV = "ZHENGAI_SHARED"
-IDENTITY_ENVS = ("ZHENGAI_USER", "JUPYTERHUB_USER")
+HUB_ENVS = ("JUPYTERHUB_API_URL", "JUPYTERHUB_API_TOKEN")  # set by JupyterHub in the server it spawns
+HUB_TIMEOUT = 10  # seconds to wait for the hub's answer
 
 
 @dataclass(frozen=True)
@@ -99,9 +104,19 @@ class User:
 SYSTEM_USER = User("system", Role.PROVINCE)
 
 
+def os_account() -> str:
+    """The operating-system account running this process (from the kernel, not from ``$USER``)."""
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
 def local_user() -> User:
     """Local single-user mode (the demo): a province officer named after the OS user."""
-    return User(getpass.getuser(), Role.PROVINCE, local=True)
+    return User(os_account(), Role.PROVINCE, local=True)
+
+
+def shared() -> bool:
+    """Whether this process serves a shared deployment (no local mode)."""
+    return os.environ.get(SHARED_ENV, "").strip() not in ("", "0")
 
 
 def load_user(conn: Connection, name: str) -> User | None:
@@ -113,22 +128,48 @@ def load_user(conn: Connection, name: str) -> User | None:
     return User(row["user_name"], Role(row["role"]), row["school_id"], row["city"], frozenset(assigned))
 
 
-def identity_from_env() -> str | None:
-    """The configured or JupyterHub user name, if any."""
-    for var in IDENTITY_ENVS:
-        value = os.environ.get(var, "").strip()
-        if value:
-            return value
-    return None
+def hub_identity() -> str | None:
+    """The name of the person whose JupyterHub server this process runs in, as the hub tells it.
+
+    The hub answers ``GET /hub/api/user`` for the token it gave the person's server: the name is the
+    hub's (authenticated at login), not one a person can set.  None outside a hub-spawned server.
+    """
+    url, token = (os.environ.get(var, "").strip() for var in HUB_ENVS)
+    if not (url and token):
+        return None
+    request = urllib.request.Request(url.rstrip("/") + "/user", headers={"Authorization": f"token {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=HUB_TIMEOUT) as answer:  # noqa: S310 - the hub's own URL
+            model = json.load(answer)
+    except (OSError, ValueError) as exc:
+        raise PermissionDenied(f"无法向 JupyterHub 确认当前用户：{exc}",
+                               f"could not confirm the current user with JupyterHub: {exc}") from exc
+    name = model.get("name") if model.get("kind", "user") == "user" else None
+    if not name:
+        raise PermissionDenied("JupyterHub 未给出当前用户", "JupyterHub named no user for this server")
+    return str(name)
 
 
 def resolve_user(engine: Engine, name: str | None = None) -> User:
-    """The user the apps act as: ``name``, else the configured/JupyterHub identity, else local mode."""
-    name = name or identity_from_env()
-    if name is None:
-        if os.environ.get(SHARED_ENV, "").strip() not in ("", "0"):
-            raise PermissionDenied("共享部署中无法确定当前用户（未设置 JUPYTERHUB_USER 或 ZHENGAI_USER）",
-                                   "shared deployment: no user name (JUPYTERHUB_USER or ZHENGAI_USER unset)")
+    """The user the apps act as.
+
+    ``name``: a name the caller has already authenticated (tests, ``zhengai import --user`` in local
+    mode).  Otherwise the hub's verified name in a hub-spawned server; otherwise the OS account,
+    which in a shared deployment must be registered and elsewhere is local mode (a province officer).
+    """
+    hub = hub_identity()
+    if hub is not None:
+        if name is not None and name != hub:
+            raise PermissionDenied(f"不能以 {name} 的身份操作（当前登录用户为 {hub}）",
+                                   f"cannot act as {name}: the signed-in user is {hub}")
+        name = hub
+    elif shared():
+        account = os_account()
+        if name is not None and name != account:
+            raise PermissionDenied(f"共享部署中不能以 {name} 的身份操作（当前账户为 {account}）",
+                                   f"shared deployment: cannot act as {name} (the account is {account})")
+        name = account
+    elif name is None:
         return local_user()
     with engine.connect() as conn:
         user = load_user(conn, name)

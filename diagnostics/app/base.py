@@ -33,10 +33,12 @@ class AppModel(HasTraits):
         self.ctx = ctx or get_context()
         self._data = data
         self._checked = 0.0
+        self._seen_write = -1  # the newest save of another person when the page last read the store
 
     @property
     def data(self) -> ProvinceData:
         if self._data is None:
+            self._seen_write = self.ctx.last_write()
             self._data = province_data(self.ctx)
         return self._data
 
@@ -70,7 +72,7 @@ class AppModel(HasTraits):
             return
         self._checked = now
         try:
-            stale = self._data.is_stale()
+            stale = self._data.is_stale() or self.ctx.last_write() != self._seen_write
         except Exception:  # a failed check must not break a page
             log.info("freshness check failed", exc_info=True)
             return
@@ -79,4 +81,5 @@ class AppModel(HasTraits):
 
     def reload(self) -> None:
         """Read the store again (after an import or a compute, or when asked)."""
+        self._seen_write = self.ctx.last_write()
         self._data = province_data(self.ctx, refresh=True)

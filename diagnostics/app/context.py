@@ -71,13 +71,27 @@ class AppContext:
                     conn.execute(sa.select(sa.func.max(import_batches.c.id))).scalar(),
                     tuple(conn.execute(sa.select(sa.func.max(t.c.updated_at), sa.func.count())).one()))
 
+    def last_write(self) -> int:
+        """The newest audit-log entry written by anyone else: it changes with every save of another person."""
+        from ..store.workflow_schema import audit_log
+
+        with self.engine.connect() as conn:
+            newest = sa.select(sa.func.max(audit_log.c.id)).where(audit_log.c.actor != self.user.name)
+            return int(conn.execute(newest).scalar() or 0)
+
+
+@functools.cache
+def indicator_models() -> tuple[ModelSet, list[ModelIssue]]:
+    """The indicator models and their issues, read once per kernel (they do not depend on the store)."""
+    return load_models()
+
 
 @functools.cache
 def _context(url: str, user_name: str | None) -> AppContext:
     engine = make_engine(url)
     ensure_current(engine)
     user = resolve_user(engine, user_name)
-    models, issues = load_models()
+    models, issues = indicator_models()
     return AppContext(engine, user, models, issues, url)
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sys
 from html import escape
 
 import ipywidgets as w
@@ -59,9 +58,10 @@ def key_figures(ctx: object, schools: object) -> list[tuple[str, int]]:
 
 def landing_html(model: LandingModel) -> str:
     lang = model.lang
+    suffix = "?lang=en" if lang == "en" else ""  # the dashboards open in the language chosen here
     tiles = "".join(
         f'<div class="za-tile"><h3>{escape(tr(d.title, lang))}</h3><div class="za-muted">{escape(tr(d.subtitle, lang))}'
-        f'</div><a class="za-open" href="{escape(d.notebook)}">{escape(tr("open", lang))} →</a></div>'
+        f'</div><a class="za-open" href="{escape(d.notebook + suffix)}">{escape(tr("open", lang))} →</a></div>'
         for d in model.dashboards)
     facts = " · ".join(f"{escape(tr(k, lang))}：{escape(v)}" for k, v in model.facts.items())
     broken = "".join(f"<li>{escape(k)}: {escape(v)}</li>" for k, v in model.failures.items())
@@ -85,8 +85,17 @@ def header_html(lang: str) -> str:
 
 
 def landing(ctx: object = None) -> w.Widget:
-    """The landing page widget."""
+    """The landing page widget (a preheated kernel waits for the request before reading the store)."""
+    from .links import LinkRefused, parse, refusal_page, request_query
+    from .registry import announce
+
+    announce("index", "ready")
+    try:
+        link = parse(request_query())
+    except LinkRefused as exc:
+        return refusal_page(exc)
     model = LandingModel(ctx)
+    model.lang = link.lang
     head, page = w.HTML(), w.HTML()
     lang = w.ToggleButtons(options=LANGS, value=model.lang, style={"button_width": "70px"})
     w.link((lang, "value"), (model, "lang"))
@@ -100,5 +109,5 @@ def landing(ctx: object = None) -> w.Widget:
     headbox.add_class("za-headbox")
     root = w.VBox([w.HTML(CSS), headbox, page])
     root.add_class("za-app")
-    print("[zhengai] dashboard index built", file=sys.__stderr__, flush=True)
+    announce("index", "built")
     return root

@@ -26,12 +26,15 @@ class Dashboard:
     module: str
     title: str  # i18n key of the title
     subtitle: str  # i18n key of the one-line description
+    link_keys: tuple[str, ...] = ()  # the choices its address may carry (see diagnostics.app.links)
 
 
 DASHBOARDS = (
-    Dashboard("self_diagnosis", "self_diagnosis.ipynb", "diagnostics.app.selfdiag", "app_self", "app_self_sub"),
-    Dashboard("review", "review.ipynb", "diagnostics.app.review", "app_review", "app_review_sub"),
-    Dashboard("province", "province.ipynb", "diagnostics.app.province", "app_province", "app_province_sub"),
+    Dashboard("self_diagnosis", "self_diagnosis.ipynb", "diagnostics.app.selfdiag", "app_self", "app_self_sub",
+              ("school", "year")),
+    Dashboard("review", "review.ipynb", "diagnostics.app.review", "app_review", "app_review_sub", ("school", "year")),
+    Dashboard("province", "province.ipynb", "diagnostics.app.province", "app_province", "app_province_sub",
+              ("year",)),
     Dashboard("data_import", "data_import.ipynb", "diagnostics.app.dataimport", "app_import", "app_import_sub"),
     Dashboard("explorer", "explorer.ipynb", "diagnostics.app.explorer", "app_explorer", "app_explorer_sub"),
     Dashboard("spot_check", "spot_check.ipynb", "diagnostics.app.spotcheck", "app_spot", "app_spot_sub"),
@@ -60,19 +63,73 @@ def find(key: str) -> Dashboard:
     raise KeyError(f"没有看板 {key!r} / no dashboard {key!r}")
 
 
+def announce(key: str, what: str, seconds: float | None = None) -> None:
+    """Tell the server's log (the kernel's own stderr, not the page) that a dashboard is ready or built."""
+    took = "" if seconds is None else f" in {seconds:.1f} s"
+    print(f"[zhengai] dashboard {key} {what}{took}", file=sys.__stderr__, flush=True)
+
+
 def build(key: str, ctx: object = None, **choices: object) -> object:
-    """The widget of dashboard ``key``; a dashboard that cannot be built shows why instead."""
+    """The widget of dashboard ``key``; a dashboard that cannot be built shows why instead.
+
+    A preheated kernel imports the dashboard and reads the indicator models, then waits for the
+    request: the store is read, as the person who asks and with the state their address carries
+    (:mod:`.links`), only then.
+    """
+    from .links import Link, LinkRefused, check_scope, parse, refusal_page, request_query
+
+    link, module, failure = Link(), None, None
+    try:
+        dash = find(key)
+        module = importlib.import_module(dash.module)
+        warm()
+    except Exception as exc:
+        log.exception("dashboard %s failed", key)
+        failure = exc
+    announce(key, "ready")
     t0 = time.perf_counter()
     try:
-        module = importlib.import_module(find(key).module)
-        root = module.create(ctx, **choices).root
+        link = parse(request_query())  # a preheated kernel waits here for its visitor
+        if failure is not None:
+            raise failure
+        from .context import get_context
+
+        ctx = ctx or get_context()
+        check_scope(ctx, link)
+        view = module.create(ctx, **{**link.choices(dash.link_keys), **choices})
+        follow(view, link)
+        root = view.root
+    except LinkRefused as exc:
+        log.info("address refused: %s", exc)
+        root = refusal_page(exc, link.lang)
     except Exception as exc:
         log.exception("dashboard %s failed", key)
         root = failure_page(key, exc)
-    # the kernel's own stderr goes to the server's log (not to the page): operators and
-    # tests see when a preheated dashboard is ready
-    print(f"[zhengai] dashboard {key} built in {time.perf_counter() - t0:.1f} s", file=sys.__stderr__, flush=True)
+    announce(key, "built", time.perf_counter() - t0)
     return root
+
+
+def warm() -> None:
+    """What a kernel may prepare before anyone asks: the indicator models (nothing of the store)."""
+    from .context import indicator_models
+
+    indicator_models()
+
+
+def follow(view: object, link: object) -> None:
+    """Set the language and the indicator an address names on the dashboard's model."""
+    from .links import LinkRefused
+
+    model = getattr(view, "model", None)
+    if model is None:
+        return
+    if model.has_trait("lang"):
+        model.lang = link.lang  # type: ignore[attr-defined]
+    indicator = link.indicator  # type: ignore[attr-defined]
+    if indicator and model.has_trait("indicator"):
+        if indicator not in model.data.models.indicators:
+            raise LinkRefused(f"没有指标 {indicator}", f"there is no indicator {indicator}")
+        model.indicator = indicator
 
 
 def failure_page(key: str, exc: BaseException) -> object:

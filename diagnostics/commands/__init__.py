@@ -1,3 +1,16 @@
 """Subcommands of ``zhengai``, one module per family; importing registers them."""
 
-from . import data, db, indicators, publish, reports, select, serve, spotcheck, surveys, warnings, workflow  # noqa: F401
+from . import (  # noqa: F401
+    data,
+    db,
+    hub,
+    indicators,
+    publish,
+    reports,
+    select,
+    serve,
+    spotcheck,
+    surveys,
+    warnings,
+    workflow,
+)

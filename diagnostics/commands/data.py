@@ -31,7 +31,7 @@ def _import_args(p: argparse.ArgumentParser) -> None:
                    help="导入工作簿中隐藏的工作表、行和列（并列出它们）；默认拒绝 / import hidden sheets, rows and "
                         "columns of a workbook (naming them); refused by default")
     p.add_argument("--user", default=None,
-                   help="以此登记用户身份导入（默认：JUPYTERHUB_USER / ZHENGAI_USER / 本机省级用户）/ act as this user")
+                   help="以此登记用户身份导入（仅本机单用户模式；默认：本机省级用户）/ act as this registered user (local mode only)")
 
 
 @command("import", "校验并导入状态数据 / validate and import status data")(_import_args)

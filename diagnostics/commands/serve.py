@@ -9,6 +9,7 @@ visitor arrives; Voilà starts the next one after each visit.
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import sys
 from pathlib import Path
@@ -47,27 +48,54 @@ def voila_argv(port: int, notebooks: Path, pool_size: int = 1, cull_idle: int = 
 
 
 def make_app_class() -> type:
-    """Voilà with ``/`` redirected to the landing page instead of the file tree."""
+    """Voilà with ``/`` redirected to the landing page instead of the file tree, and pages that can free
+    their kernel: a dashboard page sets the ``_xsrf`` cookie that its closing request
+    (``POST /voila/api/shutdown/…``) must carry, so a closed page shuts its kernel at once."""
     from jupyter_server.utils import url_path_join
     from tornado.web import RedirectHandler
     from voila.app import Voila
+    from voila.handler import VoilaHandler
 
     class ZhengaiVoila(Voila):
         def init_handlers(self) -> list:
-            handlers = super().init_handlers()
+            handlers = [_with_xsrf_cookie(h, VoilaHandler) for h in super().init_handlers()]
             landing = url_path_join(self.server_url, "voila/render", LANDING)
             return [(self.server_url, RedirectHandler, {"url": landing}), *handlers]
 
     return ZhengaiVoila
 
 
+def _with_xsrf_cookie(handler: tuple, page_class: type) -> tuple:
+    """``handler`` with its class made to set the ``_xsrf`` cookie when it is a dashboard page's."""
+    pattern, cls, *rest = handler
+    if not (isinstance(cls, type) and issubclass(cls, page_class)):
+        return handler
+
+    class SetsXsrfCookie(cls):  # type: ignore[valid-type, misc]
+        async def prepare(self) -> None:
+            done = super().prepare()  # jupyter_server's: who the visitor is
+            if inspect.isawaitable(done):
+                await done
+            self.xsrf_token  # noqa: B018 - reading it sets the cookie the page's shutdown request sends back
+
+    return (pattern, SetsXsrfCookie, *rest)
+
+
+def dashboards_folder(args: argparse.Namespace) -> Path | None:
+    """The folder of the dashboards (``--notebooks``), or None (said on stderr) when it has no landing page."""
+    notebooks = args.notebooks.expanduser().resolve()
+    if (notebooks / LANDING).is_file():
+        return notebooks
+    print(f"找不到看板文件夹 / no dashboards at {notebooks}", file=sys.stderr)
+    return None
+
+
 @command("serve", "用 Voilà 在本机提供各看板 / serve the dashboards with Voilà on 127.0.0.1")(_serve_args)
 def run_serve(args: argparse.Namespace) -> int:
     from ..store import home
 
-    notebooks = args.notebooks.expanduser().resolve()
-    if not (notebooks / LANDING).is_file():
-        print(f"找不到看板文件夹 / no dashboards at {notebooks}", file=sys.stderr)
+    notebooks = dashboards_folder(args)
+    if notebooks is None:
         return EXIT_FAIL
     engine = engine_from(args)
     os.environ["ZHENGAI_DB_URL"] = engine.url.render_as_string(hide_password=False)

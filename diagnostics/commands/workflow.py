@@ -1,7 +1,7 @@
 """Improvement-cycle subcommands: user (add, list), recheck.
 
 They act through :class:`diagnostics.access.Access` as the current user
-(``JUPYTERHUB_USER`` / ``ZHENGAI_USER``, else local mode: a province officer
+(the hub-verified user, else the OS account: local mode is a province officer
 named after the OS user), like the dashboards do.
 """
 
@@ -29,6 +29,10 @@ def _user_args(p: argparse.ArgumentParser) -> None:
     add.add_argument("--display-name", default=None, help="显示名 / display name")
     add.add_argument("--inactive", action="store_true", help="停用该用户 / deactivate the user")
     sub.add_parser("list", help="列出用户 / list users")
+    passwd = sub.add_parser("passwd", help="设置登录密码（JupyterHub）/ set the sign-in password (JupyterHub)")
+    passwd.add_argument("name", help="登录名 / user name")
+    passwd.add_argument("--password-stdin", action="store_true", required=True,
+                        help="从标准输入读取密码（一行）/ read the password from standard input (one line)")
 
 
 def _access(args: argparse.Namespace, migrate: bool = False):  # noqa: ANN202
@@ -52,6 +56,10 @@ def run_user(args: argparse.Namespace) -> int:
 
     try:
         access = _access(args, migrate=args.action == "add")
+        if args.action == "passwd":
+            access.set_password(args.name, sys.stdin.readline().rstrip("\r\n"))
+            print(f"已设置密码 / password set: {args.name}")
+            return EXIT_OK
         if args.action == "list":
             users = access.users()
             table = users[USER_COLUMNS].astype(object).fillna("").to_string(index=False)

@@ -77,6 +77,19 @@ class ReviewModel(DetailMixin, AppModel):
             self._quiet = False
         self._load()
 
+    def refresh(self) -> None:
+        """Read the store again and list the schools anew; the chosen year and school stay where they still exist."""
+        self.reload()
+        self.years = sorted({int(y) for y in self.data.values["year"]})
+        year = self.year if self.year in self.years else (self.years[-1] if self.years else 0)
+        self._quiet = True
+        try:
+            self.year = year
+            self._list()
+        finally:
+            self._quiet = False
+        self.choose()
+
     @observe("year", "school")
     def _changed(self, change: dict) -> None:
         if not self._quiet:

@@ -220,9 +220,7 @@ class ReviewView:
     def _reload(self) -> None:
         m = self.model
         with m.guarded(tr("refresh", m.lang) + " ✓"):
-            m.reload()
-            m.schools = []
-            m.choose()
+            m.refresh()
 
     def _chosen(self, _change: object) -> None:
         if not self._sync:
@@ -233,9 +231,11 @@ class ReviewView:
         self._sync = True
         self.year.description, self.school.description = tr("year", lang), tr("school", lang)
         self.refresh.description = tr("refresh", lang)
-        self.year.options, self.year.value = [(f"{y}–{y + 1}", y) for y in m.years], m.year or None
+        self.year.options = [(f"{y}–{y + 1}", y) for y in m.years]
+        self.year.value = m.year if m.year in m.years else None
         self.school.options = [(f"{s['name']}（{s['school_id']}）", s["school_id"]) for s in m.schools]
-        self.school.value = m.school or None
+        # the list may be redrawn before the model has chosen again: never pick a school it no longer lists
+        self.school.value = m.school if any(s["school_id"] == m.school for s in m.schools) else None
         self._sync = False
         rows = [{**s, "name": Td(self.bridge.link("school:" + s["school_id"], s["name"]), "za-nowrap"),
                  "status": badge(s["status"], lang), "level": level_name(s["level"], lang), "card": s["card"] or "—",

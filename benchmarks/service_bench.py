@@ -1,0 +1,173 @@
+"""The shared deployment under load: N people sign in through the hub and open their dashboards.
+
+Against ``zhengai hub`` (JupyterHub, one dashboards-only server per person) over an imported and
+computed store, in headless Chromium: ``--users`` school users (default 30, each of a school of the
+store) sign in, their starts spread over ``--within`` seconds (default 60); each opens the
+self-diagnosis dashboard and changes the year ``--changes`` times.  Prints
+
+* sign-in → landing page interactive (this spawns the person's server), p50 / p95 / max;
+* navigation → self-diagnosis board interactive (``performance.now()`` at the board's values), p50 / p95;
+* widget change → board updated (MutationObserver in the page), p50 / p95;
+* peak resident memory of the hub and everything it started (sampled every second);
+* kernels (and servers) alive 2 minutes after every page closed.
+
+Targets (issue 12): p95 ≤ 5 s, widget p95 ≤ 300 ms, peak ≤ 12 GB, no kernel alive 2 min after close.
+
+    .venv/bin/python benchmarks/service_bench.py --db sqlite:////path/store.db [--users 30] [--within 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from dashboard_bench import CHANGE_JS, pct
+from playwright.async_api import async_playwright
+
+from diagnostics.access import Access, Role, User
+from diagnostics.access.passwords import store_password
+from diagnostics.hub.served import HubServed
+from diagnostics.reports.browser import DEFAULT_CHROMIUM, LAUNCH_ARGS
+from diagnostics.store import default_url, make_engine
+
+PASSWORD = "bench password 12"
+READY = ".za-board .za-v"
+AFTER_CLOSE = 120  # seconds
+
+
+def register(db_url: str, home: Path, n: int) -> list[str]:
+    """``n`` school users, each of a school of the store (round robin), with one password."""
+    engine = make_engine(db_url)
+    access = Access(engine, User("bench", Role.PROVINCE))
+    schools = sorted(access.schools()["school_id"].astype(str))
+    names = [f"bench{i:03d}" for i in range(n)]
+    for i, name in enumerate(names):
+        access.add_user(name, "school", school_id=schools[i % len(schools)])
+        store_password(name, PASSWORD, home / "hub" / "passwords.json")
+    engine.dispose()
+    return names
+
+
+class Sampler:
+    """The hub's memory every second, in a thread; ``peak`` in MB."""
+
+    def __init__(self, hub: HubServed) -> None:
+        self.hub, self.peak, self._stop = hub, 0.0, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(1.0):
+            self.peak = max(self.peak, self.hub.memory_mb())
+
+    def stop(self) -> float:
+        self._stop.set()
+        self.thread.join()
+        return self.peak
+
+
+async def year_changes(page, n: int) -> list[float]:  # noqa: ANN001
+    """``n`` changes of the year (a school user has one school); the milliseconds of each."""
+    years = await page.eval_on_selector(".za-year select", "s => Array.from(s.options).map(o => o.text)")
+    out = []
+    for _ in range(n if len(years) > 1 else 0):
+        current = await page.eval_on_selector(".za-year select", "s => s.options[s.selectedIndex].text")
+        ms = await page.evaluate(CHANGE_JS, [".za-year", years[(years.index(current) + 1) % len(years)]])
+        if ms >= 0:
+            out.append(ms)
+        await page.wait_for_timeout(300)
+    return out
+
+
+async def one_person(browser, hub: HubServed, name: str, delay: float, n_changes: int) -> dict:  # noqa: ANN001
+    await asyncio.sleep(delay)
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(600_000)
+    page = await context.new_page()
+    await page.goto(hub.url("/hub/login"))
+    await page.fill("#username_input", name)
+    await page.fill("#password_input", PASSWORD)
+    t0 = time.perf_counter()
+    await page.click("#login_submit")
+    await page.wait_for_url("**/voila/render/index.ipynb**")
+    await page.wait_for_selector(".za-app .za-figure")
+    landing = time.perf_counter() - t0
+    await page.goto(hub.url(f"/user/{name}/voila/render/self_diagnosis.ipynb"), wait_until="commit")
+    await page.wait_for_selector(READY)
+    board = await page.evaluate("performance.now()") / 1000
+    changes = await year_changes(page, n_changes)
+    return {"name": name, "context": context, "landing_s": landing, "board_s": board, "changes_ms": changes}
+
+
+async def run(hub: HubServed, names: list[str], within: float, n_changes: int) -> dict:
+    sampler = Sampler(hub)
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=DEFAULT_CHROMIUM, args=LAUNCH_ARGS)
+        t0 = time.perf_counter()
+        step = within / max(1, len(names))
+        people = await asyncio.gather(*(one_person(browser, hub, n, i * step, n_changes)
+                                        for i, n in enumerate(names)))
+        wall = time.perf_counter() - t0
+        open_kernels = hub.kernels()
+        for person in people:
+            await person.pop("context").close()
+        await browser.close()
+    closed_at = time.perf_counter()
+    await asyncio.sleep(AFTER_CLOSE)
+    peak = sampler.stop()
+    landing = [p["landing_s"] for p in people]
+    board = [p["board_s"] for p in people]
+    flat = [x for p in people for x in p["changes_ms"]]
+    return {"users": len(names), "within_s": within, "all_done_wall_s": round(wall, 1),
+            "landing_s": {"p50": round(pct(landing, .5), 2), "p95": round(pct(landing, .95), 2),
+                          "max": round(max(landing), 2)},
+            "board_s": {"p50": round(pct(board, .5), 2), "p95": round(pct(board, .95), 2), "max": round(max(board), 2)},
+            "change_ms": {"p50": round(pct(flat, .5)), "p95": round(pct(flat, .95)), "n": len(flat)} if flat else {},
+            "kernels_open": open_kernels, "peak_mb": round(peak),
+            "after_close_s": round(time.perf_counter() - closed_at), "kernels_after_close": hub.kernels(),
+            "servers_after_close": hub.servers()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", default=None, help="store URL (default: $ZHENGAI_DB_URL or the default store)")
+    parser.add_argument("--users", type=int, default=30)
+    parser.add_argument("--within", type=float, default=60, help="seconds over which the sign-ins start")
+    parser.add_argument("--changes", type=int, default=6, help="year changes per person")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="zhengai-service-") as tmp:
+        folder = Path(tmp)
+        db = args.db or default_url()
+        if db.startswith("sqlite:///"):  # the benchmark registers its users in a copy, not in the store
+            copy = folder / "store.db"
+            copy.write_bytes(Path(db.removeprefix("sqlite:///")).read_bytes())
+            db = f"sqlite:///{copy}"
+        names = register(db, folder / "home", args.users)
+        hub = HubServed(db, folder / "home", folder / "hub.log")
+        try:
+            hub.wait_ready()
+            result = asyncio.run(run(hub, names, args.within, args.changes))
+        finally:
+            hub.stop()
+    ch = result["change_ms"] or {"p50": "-", "p95": "-", "n": 0}
+    print(f"{result['users']} users signing in within {args.within:.0f} s (all done in {result['all_done_wall_s']} s)")
+    print(f"sign-in → landing interactive (spawns the server): p50 {result['landing_s']['p50']} s, "
+          f"p95 {result['landing_s']['p95']} s, max {result['landing_s']['max']} s")
+    print(f"navigation → board interactive: p50 {result['board_s']['p50']} s, p95 {result['board_s']['p95']} s, "
+          f"max {result['board_s']['max']} s   target p95 ≤ 5 s")
+    print(f"widget change: p50 {ch['p50']} ms, p95 {ch['p95']} ms ({ch['n']} changes)   target p95 ≤ 300 ms")
+    print(f"peak memory {result['peak_mb']} MB (target ≤ 12288 MB); kernels open at the end {result['kernels_open']}")
+    print(f"{result['after_close_s']} s after the pages closed: {result['kernels_after_close']} kernels, "
+          f"{result['servers_after_close']} servers alive   target: 0 kernels")
+    if args.json:
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

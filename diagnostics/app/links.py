@@ -1,0 +1,95 @@
+"""What a dashboard's address says, and the page that refuses an address outside one's scope.
+
+``self_diagnosis.ipynb?school=4136010001&year=2024&indicator=employment_rate&lang=en`` opens that
+school-year, that indicator, in English.  The address is read when the page is requested (a
+preheated kernel waits for it: :func:`request_query`); a school outside the person's scope is
+refused with a clear page, Chinese first, and nothing of it is read.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from ..workflow.errors import BilingualError
+from .i18n import LANGS
+
+LANG_CODES = tuple(code for _label, code in LANGS)
+
+
+class LinkRefused(BilingualError):
+    """The address asks for what the person may not see, or is not understood."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """The state an address carries."""
+
+    school: str | None = None
+    year: int | None = None
+    indicator: str | None = None
+    lang: str = "zh"
+
+    def choices(self, keys: tuple[str, ...]) -> dict[str, Any]:
+        """The dashboard's own choices (``keys`` it takes) that the address sets."""
+        return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
+
+    def query(self) -> str:
+        """The address's query string (without ``?``); empty for the defaults."""
+        pairs = {"school": self.school, "year": self.year, "indicator": self.indicator,
+                 "lang": None if self.lang == "zh" else self.lang}
+        return urlencode({k: v for k, v in pairs.items() if v is not None})
+
+
+def parse(query: str) -> Link:
+    """The :class:`Link` of a query string; a malformed year or language is refused."""
+    found = {k: v[-1].strip() for k, v in parse_qs(query or "").items() if v and v[-1].strip()}
+    year = found.get("year")
+    if year is not None and not (year.isdigit() and len(year) == 4):
+        raise LinkRefused(f"链接中的学年 {year!r} 无效", f"the year {year!r} in the address is not valid")
+    lang = found.get("lang", "zh")
+    if lang not in LANG_CODES:
+        raise LinkRefused(f"链接中的语言 {lang!r} 无效", f"the language {lang!r} in the address is not valid")
+    return Link(found.get("school"), int(year) if year else None, found.get("indicator"), lang)
+
+
+def request_query() -> str:
+    """The query string of the page request.  A preheated kernel waits here until a person asks.
+
+    A kernel started for its request has the request in its environment; only a preheated one imports
+    Voilà's helper (which loads the whole Jupyter server: seconds a visitor should not wait for).
+    """
+    if os.environ.get("VOILA_PREHEAT", "False") == "False":
+        return os.environ.get("QUERY_STRING", "")
+    from voila.utils import get_query_string
+
+    return get_query_string() or ""
+
+
+def check_scope(ctx: Any, link: Link) -> None:  # noqa: ANN401 - an AppContext
+    """Refuse a link to a school outside the person's scope (nothing of that school is read)."""
+    if link.school is None:
+        return
+    schools = ctx.access.schools()
+    if link.school not in set(schools["school_id"].astype(str)):
+        raise LinkRefused(f"您无权查看学校 {link.school} 的数据，或该校不存在（当前用户：{ctx.user.name}）",
+                          f"you may not see school {link.school}, or it does not exist (signed in as "
+                          f"{ctx.user.name})")
+
+
+def refusal_page(exc: BaseException, lang: str = "zh") -> Any:  # noqa: ANN401 - a widget
+    """The page shown instead of a dashboard for a refused address: why, and the way back."""
+    import ipywidgets as w
+
+    from .theme import CSS, header, message
+
+    zh, en = (exc.zh, exc.en) if isinstance(exc, BilingualError) else (str(exc), str(exc))
+    title = "无法打开此链接" if lang == "zh" else "This address cannot be opened"
+    text = f"{zh} / {en}" if lang == "zh" else en
+    back = ("index.ipynb", "返回首页" if lang == "zh" else "back to the start page")
+    box = w.VBox([w.HTML(CSS + header(title, "", "教学工作诊断与改进平台", back) + message(text, "error"))])
+    box.add_class("za-app")
+    box.add_class("za-refused")
+    return box

@@ -1,0 +1,51 @@
+"""``zhengai hub``: the shared deployment — JupyterHub on 127.0.0.1 with zhengai's sign-in.
+
+Each registered user (``zhengai user add``) with a password (``zhengai user passwd``) signs in at
+``http://127.0.0.1:PORT/`` and gets a server of their own that shows the dashboards only; see
+:mod:`diagnostics.hub.config`.  Put an HTTPS reverse proxy in front of it to serve a network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..cli import EXIT_FAIL, command, engine_from
+from .serve import REPO_NOTEBOOKS, dashboards_folder
+
+DEFAULT_PORT = 8000
+
+
+def _hub_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"端口 / port (default {DEFAULT_PORT})")
+    p.add_argument("--notebooks", type=Path, default=REPO_NOTEBOOKS,
+                   help="看板所在文件夹 / folder of the dashboard notebooks")
+
+
+@command("hub", "共享部署：JupyterHub 登录，各人只见自己的看板 / shared deployment: sign-in through JupyterHub")(_hub_args)
+def run_hub(args: argparse.Namespace) -> int:
+    from ..app.served import free_port
+    from ..hub.config import HubSettings, proxy_command, write_files
+    from ..store import home
+
+    notebooks, proxy = dashboards_folder(args), proxy_command()
+    if notebooks is None:
+        return EXIT_FAIL
+    if proxy is None:
+        print("找不到 configurable-http-proxy，请运行 scripts/setup.sh --hub / configurable-http-proxy is missing: "
+              "run scripts/setup.sh --hub", file=sys.stderr)
+        return EXIT_FAIL
+    engine = engine_from(args, migrate=True)
+    db_url = engine.url.render_as_string(hide_password=False)
+    engine.dispose()
+    state = home() / "hub"
+    state.mkdir(parents=True, exist_ok=True, mode=0o700)
+    settings = HubSettings(port=args.port, hub_port=free_port(), proxy_api_port=free_port(), db_url=db_url,
+                           home=str(home()), notebooks=str(notebooks), state=str(state), proxy=proxy)
+    config = write_files(settings)
+    print(f"登录地址 / sign in at: http://127.0.0.1:{args.port}/  (Ctrl-C 停止 / to stop)", flush=True)
+    from jupyterhub.app import JupyterHub
+
+    JupyterHub.launch_instance(argv=["-f", str(config)])
+    return 0

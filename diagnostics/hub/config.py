@@ -1,0 +1,130 @@
+"""How ``zhengai hub`` configures JupyterHub: zhengai's sign-in, one dashboards-only server per person.
+
+Everything listens on 127.0.0.1.  Each person's server is spawned by JupyterHub for that person
+only (``SimpleLocalProcessSpawner``: no system account per person) and runs Voilà as a Jupyter
+server extension, with the page template of ``zhengai serve``; JupyterLab, the terminals, the file
+API and code execution are off (:mod:`.lockdown`).  Its kernels are shut when their page closes
+(and culled after :data:`KERNEL_IDLE` seconds unconnected); idle servers are stopped by
+jupyterhub-idle-culler after :data:`SERVER_IDLE` seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+LANDING_URL = "/voila/render/index.ipynb"
+KERNEL_IDLE = 30  # seconds a kernel without a page may live
+KERNEL_CULL_EVERY = 15
+SERVER_IDLE = 600  # seconds a person's server may stay idle
+SERVER_CULL_EVERY = 60
+SHARE = Path(__file__).resolve().parents[1] / "app" / "share"
+TEMPLATE = "zhengai"
+IOPUB_TIMEOUT = 120
+LOGIN_NOTE = ("教学工作诊断与改进平台：请用管理员登记的用户名和密码登录。 / "
+              "Teaching diagnosis and improvement: sign in with the name and password your administrator registered.")
+# what a page may send its kernel: the widgets' messages, never code (execute_request is dropped)
+WIDGET_MESSAGES = ["comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"]
+# the Jupyter server extensions a person's server loads: the dashboards and the lockdown, nothing else
+EXTENSIONS = {"voila": True, "diagnostics.hub.lockdown": True, "jupyterlab": False, "notebook": False,
+              "nbclassic": False, "jupyter_lsp": False, "jupyter_server_terminals": False,
+              "notebook_shim": False, "jupyterlab_server": False}
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    """What ``zhengai hub`` decides: ports, the store, the folders."""
+
+    port: int
+    hub_port: int
+    proxy_api_port: int
+    db_url: str
+    home: str  # ZHENGAI_HOME: the ID-hash secret, the caches, the passwords
+    notebooks: str
+    state: str  # the hub's own files (its database, cookie secret, generated configuration)
+    proxy: str  # the configurable-http-proxy command
+
+
+def proxy_command() -> str | None:
+    """The configurable-http-proxy that setup.sh installed beside the environment, else one on PATH."""
+    local = Path(sys.prefix) / "chp" / "node_modules" / ".bin" / "configurable-http-proxy"
+    return str(local) if local.exists() else shutil.which("configurable-http-proxy")
+
+
+def server_config() -> dict[str, Any]:
+    """The Jupyter configuration of every person's server (``jupyter_server_config.json``)."""
+    return {
+        # allow_root: the hub started by root spawns the servers as root (SimpleLocalProcessSpawner)
+        "ServerApp": {"jpserver_extensions": EXTENSIONS, "terminals_enabled": False, "allow_root": os.getuid() == 0,
+                      "default_url": LANDING_URL},
+        "MappingKernelManager": {"cull_idle_timeout": KERNEL_IDLE, "cull_interval": KERNEL_CULL_EVERY,
+                                 "cull_connected": False, "allowed_message_types": WIDGET_MESSAGES},
+        "VoilaConfiguration": {"template": TEMPLATE, "theme": "light"},
+        "VoilaExecutor": {"iopub_timeout": IOPUB_TIMEOUT},
+    }
+
+
+def write_files(settings: HubSettings) -> Path:
+    """Write the hub's configuration and the servers' configuration under ``settings.state``; the hub's file."""
+    state = Path(settings.state)
+    server_dir = state / "server-config"
+    server_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    (server_dir / "jupyter_server_config.json").write_text(json.dumps(server_config(), indent=1))
+    hub_file = state / "jupyterhub_config.py"
+    hub_file.write_text("# written by `zhengai hub`: edit diagnostics/hub/config.py instead\n"
+                        "import json\n\nfrom diagnostics.hub.config import HubSettings, configure\n\n"
+                        f"configure(c, HubSettings(**json.loads({json.dumps(asdict(settings))!r})))  # noqa\n")
+    return hub_file
+
+
+def server_environment(settings: HubSettings) -> dict[str, str]:
+    """The environment of every person's server and its kernels (no identity in it: the hub tells that)."""
+    state = Path(settings.state)
+    return {"ZHENGAI_DB_URL": settings.db_url, "ZHENGAI_HOME": settings.home, "ZHENGAI_SHARED": "1",
+            "JUPYTER_CONFIG_DIR": str(state / "server-config"), "JUPYTER_PATH": str(SHARE),
+            "PYTHONUNBUFFERED": "1"}
+
+
+def configure(c: Any, settings: HubSettings) -> None:  # noqa: ANN401 - JupyterHub's config object
+    """Fill JupyterHub's configuration ``c``."""
+    from jupyterhub.spawner import SimpleLocalProcessSpawner
+
+    from .auth import ZhengaiAuthenticator
+
+    state, bin_dir = Path(settings.state), Path(sys.executable).parent
+    c.JupyterHub.bind_url = f"http://127.0.0.1:{settings.port}/"
+    c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{settings.hub_port}"
+    c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
+    c.JupyterHub.cleanup_servers = True
+    c.ConfigurableHTTPProxy.command = [settings.proxy]
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.proxy_api_port}"
+    c.ConfigurableHTTPProxy.pid_file = str(state / "proxy.pid")
+
+    c.JupyterHub.template_vars = {"announcement_login": LOGIN_NOTE}
+    c.JupyterHub.authenticator_class = ZhengaiAuthenticator
+    c.ZhengaiAuthenticator.db_url = settings.db_url
+    c.Authenticator.admin_users = set()  # no one administers the hub through its pages
+    c.JupyterHub.allow_named_servers = False
+
+    c.JupyterHub.spawner_class = SimpleLocalProcessSpawner
+    c.SimpleLocalProcessSpawner.home_dir_template = str(state / "people" / "{username}")
+    c.Spawner.cmd = [str(bin_dir / "jupyterhub-singleuser")]
+    c.Spawner.notebook_dir = settings.notebooks
+    c.Spawner.default_url = LANDING_URL
+    c.Spawner.environment = server_environment(settings)
+    c.Spawner.start_timeout = 120
+    c.Spawner.http_timeout = 120
+    c.JupyterHub.concurrent_spawn_limit = 100
+
+    c.JupyterHub.services = [{"name": "idle-culler", "command": [
+        sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={SERVER_IDLE}",
+        f"--cull-every={SERVER_CULL_EVERY}"]}]
+    c.JupyterHub.load_roles = [{"name": "idle-culler", "services": ["idle-culler"],
+                                "scopes": ["list:users", "read:users:activity", "read:servers",
+                                           "delete:servers"]}]
