@@ -21,6 +21,10 @@ def _hub_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"端口 / port (default {DEFAULT_PORT})")
     p.add_argument("--notebooks", type=Path, default=REPO_NOTEBOOKS,
                    help="看板所在文件夹 / folder of the dashboard notebooks")
+    p.add_argument("--db-credentials", type=Path, default=None,
+                   help="PostgreSQL：zhengai db grant --passwords 写出的文件夹，每人用自己的数据库角色连接 / "
+                        "PostgreSQL: the folder written by zhengai db grant --passwords; each person connects "
+                        "with their own database role")
 
 
 @command("hub", "共享部署：JupyterHub 登录，各人只见自己的看板 / shared deployment: sign-in through JupyterHub")(_hub_args)
@@ -42,7 +46,8 @@ def run_hub(args: argparse.Namespace) -> int:
     state = home() / "hub"
     state.mkdir(parents=True, exist_ok=True, mode=0o700)
     settings = HubSettings(port=args.port, hub_port=free_port(), proxy_api_port=free_port(), db_url=db_url,
-                           home=str(home()), notebooks=str(notebooks), state=str(state), proxy=proxy)
+                           home=str(home()), notebooks=str(notebooks), state=str(state), proxy=proxy,
+                           credentials=str(args.db_credentials.resolve()) if args.db_credentials else "")
     config = write_files(settings)
     print(f"登录地址 / sign in at: http://127.0.0.1:{args.port}/  (Ctrl-C 停止 / to stop)", flush=True)
     from jupyterhub.app import JupyterHub

@@ -48,6 +48,9 @@ class HubSettings:
     notebooks: str
     state: str  # the hub's own files (its database, cookie secret, generated configuration)
     proxy: str  # the configurable-http-proxy command
+    # PostgreSQL: the folder of ``zhengai db grant --passwords DIR``; each person's server then connects
+    # with that person's own database role (``DIR/<user>.url``), never with the owner's credential
+    credentials: str = ""
 
 
 def proxy_command() -> str | None:
@@ -82,10 +85,25 @@ def write_files(settings: HubSettings) -> Path:
     return hub_file
 
 
-def server_environment(settings: HubSettings) -> dict[str, str]:
-    """The environment of every person's server and its kernels (no identity in it: the hub tells that)."""
+def person_db_url(credentials: str, user: str) -> str:
+    """The connection URL of ``user``'s own database role, written by ``zhengai db grant --passwords``."""
+    path = Path(credentials) / f"{user}.url"
+    if "/" in user or user.startswith(".") or not path.is_file():
+        raise PermissionError(f"用户 {user} 没有数据库角色（请运行 zhengai db grant --passwords {credentials}）/ "
+                              f"user {user} has no database role (run zhengai db grant --passwords {credentials})")
+    return path.read_text(encoding="utf-8").strip()
+
+
+def server_environment(settings: HubSettings) -> dict[str, Any]:
+    """The environment of every person's server and its kernels (no identity in it: the hub tells that).
+
+    With ``settings.credentials`` the store's URL is the person's own (JupyterHub calls the value with
+    the spawner), so row-level security holds even if the application layer erred."""
     state = Path(settings.state)
-    return {"ZHENGAI_DB_URL": settings.db_url, "ZHENGAI_HOME": settings.home, "ZHENGAI_SHARED": "1",
+    db_url: Any = settings.db_url
+    if settings.credentials:
+        db_url = lambda spawner: person_db_url(settings.credentials, spawner.user.name)  # noqa: E731
+    return {"ZHENGAI_DB_URL": db_url, "ZHENGAI_HOME": settings.home, "ZHENGAI_SHARED": "1",
             "JUPYTER_CONFIG_DIR": str(state / "server-config"), "JUPYTER_PATH": str(SHARE),
             "PYTHONUNBUFFERED": "1"}
 
