@@ -192,7 +192,8 @@ def test_issues_mask_a_spaced_id_number_in_every_field():
 def test_invisible_table_is_unicodes_control_and_format_characters():
     cats = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co"}
     expected = [chr(cp) for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)) in cats]
-    mask = coerce.invisible_mask(pd.Series(expected + ["S1", "江州", "a b"]), key=True)
+    # object dtype: lone surrogates (Cs) cannot be Arrow strings, and no decoded input holds them anyway
+    mask = coerce.invisible_mask(pd.Series(expected + ["S1", "江州", "a b"], dtype=object), key=True)
     assert mask[:len(expected)].all() and not mask[len(expected):].any()
 
 

@@ -108,6 +108,10 @@ $fn$;
 REVOKE ALL ON FUNCTION zhengai_apply_rls() FROM PUBLIC;
 """.replace("{in_scope}", IN_SCOPE.replace("'", "''"))
 
+#: PostgreSQL-only bookkeeping of ``zhengai db grant`` (made by migration 0009, not in the metadata):
+#: which login role is which user, and the salt of the peers' opaque keys; no import or workflow writes them
+PRIVILEGE_TABLES = ("db_roles", "db_peer_salt")
+
 ROLES_TABLE = """
 CREATE TABLE IF NOT EXISTS db_roles (
   role_name varchar(63) PRIMARY KEY,
