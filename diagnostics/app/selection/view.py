@@ -52,7 +52,7 @@ class SelectionView:
     def __init__(self, model: SelectionModel) -> None:
         self.model = model
         self.shell = Shell(model, "app_select", "app_select_sub")
-        self.year = w.Dropdown(options=[(str(y), y) for y in model.years], value=model.year or None,
+        self.year = w.Dropdown(options=[(f"{y}–{y + 1}", y) for y in model.years], value=model.year or None,
                                layout=w.Layout(width="170px"), style={"description_width": "initial"})
         self.year.add_class("za-year")
         self.year.observe(lambda c: setattr(self.model, "year", int(c["new"])) if c["new"] else None, "value")

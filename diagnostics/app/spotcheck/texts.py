@@ -15,6 +15,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sample": ("样本", "Sample"),
     "no_sample": ("还没有抽查样本", "No spot-check sample yet"),
     "no_sample_school": ("本校暂无已核查的抽查记录", "No checked record of your school yet"),
+    "no_records": ("暂无已核查的抽查记录", "No checked record yet"),
     "method": ("抽样方法（据此可复现同一样本）", "Method (re-draws the same sample)"),
     "seed_invalid": ("随机种子须为整数", "The seed must be a whole number"),
     "drawn": ("已抽取 {n} 条记录（种子 {seed}）", "Drew {n} records (seed {seed})"),

@@ -29,7 +29,7 @@ class SpotCheckView:
         self.model = model
         self.shell = Shell(model, "app_spot", "app_spot_sub")
         wide = {"description_width": "initial"}
-        self.year = w.Dropdown(options=[(str(y), y) for y in model.years], value=model.year or None,
+        self.year = w.Dropdown(options=[(f"{y}–{y + 1}", y) for y in model.years], value=model.year or None,
                                layout=w.Layout(width="150px"), style=wide)
         self.seed = w.Text(value=str(model.default_seed), layout=w.Layout(width="200px"), style=wide)
         self.seed.add_class("za-spot-seed-input")
@@ -131,7 +131,8 @@ class SpotCheckView:
                 Col("checker", t("checker", lang))]
         title = t("records" if m.can_check else "records_school", lang)
         self.records.value = (f"<h4>{escape(title)}</h4>"
-                              + _wide(table(rows, cols, empty=t("no_sample_school", lang), cls="za-table za-spot-records")))
+                              + _wide(table(rows, cols, empty=t("no_records" if m.can_check else "no_sample_school", lang),
+                                          cls="za-table za-spot-records")))
 
     def _estimates(self, lang: str) -> None:
         est = self.model.estimates()
