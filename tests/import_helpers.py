@@ -150,3 +150,14 @@ def check_case(case: Case, engine: Engine, tmp_path: Path, capsys) -> None:
         check_valid(case, engine, tmp_path, capsys)
     else:
         check_broken(case, engine, tmp_path, capsys)
+
+
+def as_account(monkeypatch, name: str) -> None:  # noqa: ANN001
+    """Act as the operating-system account ``name`` of a shared deployment (``ZHENGAI_SHARED=1``): who the
+    CLI runs as comes from the account, never from a variable (``resolve_user``)."""
+    from diagnostics.access import roles
+
+    for var in ("JUPYTERHUB_USER", "ZHENGAI_USER"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv(roles.SHARED_ENV, "1")
+    monkeypatch.setattr(roles, "os_account", lambda: name)

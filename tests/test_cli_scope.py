@@ -1,9 +1,9 @@
 """The CLI's reads go through the scoped door as the current user (issue 12).
 
-``zhengai values``, ``flags``, ``status``, ``export`` and ``report --province`` run as the user named by
-``ZHENGAI_USER`` / ``JUPYTERHUB_USER`` (``resolve_user``): school staff get their school only, researchers
-codes instead of ids, the province report is refused to all but city and province officers, and a shared
-deployment without a user name reads nothing.
+``zhengai values``, ``flags``, ``status``, ``export`` and ``report --province`` run as the user
+``resolve_user`` names — in a shared deployment the operating-system account, which must be registered:
+school staff get their school only, researchers codes instead of ids, the province report is refused to all
+but city and province officers, and an unregistered account reads nothing.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import json
 
 import pandas as pd
 import pytest
-from import_helpers import run_cli, url_of
+from import_helpers import as_account, run_cli, url_of
 from workflow_world import NAMES, REACH, world_in
 
 from diagnostics.access import Access, PermissionDenied, User
-from diagnostics.access.roles import SHARED_ENV, Role
+from diagnostics.access.roles import Role
 from diagnostics.reports import StoreSource
 
 
@@ -34,9 +34,7 @@ def world(tmp_path_factory):
 
 @pytest.fixture
 def as_user(monkeypatch):
-    for var in ("JUPYTERHUB_USER", "ZHENGAI_USER", SHARED_ENV):
-        monkeypatch.delenv(var, raising=False)
-    return lambda name: monkeypatch.setenv("ZHENGAI_USER", name)
+    return lambda name: as_account(monkeypatch, name)
 
 
 def _json(capsys, world, *args: str) -> pd.DataFrame:
@@ -67,10 +65,11 @@ def test_naming_another_school_is_refused(world, capsys, as_user):
 
 
 def test_a_shared_deployment_without_a_user_reads_nothing(world, capsys, as_user, monkeypatch):
-    monkeypatch.setenv(SHARED_ENV, "1")
+    as_user("nobody")  # an account no one registered; ZHENGAI_USER naming a registered one changes nothing
+    monkeypatch.setenv("ZHENGAI_USER", "prov")
     for args in (("values",), ("flags",), ("status",), ("export", "out")):
         run = run_cli(capsys, url_of(world.engine), *args)
-        assert run.code == 1 and "shared deployment" in run.err and run.out == "", args
+        assert run.code == 1 and "not registered" in run.err and run.out == "", args
 
 
 def test_export_writes_only_the_users_rows_and_researchers_get_no_id_hash(world, capsys, as_user, tmp_path):

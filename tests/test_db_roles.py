@@ -173,7 +173,7 @@ def test_zhengai_db_grant_roles_revoke(tmp_path, capsys, monkeypatch):
     import stat
 
     from conftest import PgDatabase
-    from import_helpers import run_cli
+    from import_helpers import as_account, run_cli
 
     from diagnostics.access import Access, Role, User
     from diagnostics.store import init_db, make_engine
@@ -189,10 +189,10 @@ def test_zhengai_db_grant_roles_revoke(tmp_path, capsys, monkeypatch):
         init_db(engine)
         Access(engine, User("admin", Role.PROVINCE)).add_user("wang", "school", school_id="S1")
         Access(engine, User("admin", Role.PROVINCE)).add_user("prov", "province")
-        monkeypatch.setenv("ZHENGAI_USER", "wang")
+        as_account(monkeypatch, "wang")
         refused = run_cli(capsys, pg.url, "db", "grant")
         assert refused.code == 2 and "province officer" in refused.err
-        monkeypatch.setenv("ZHENGAI_USER", "prov")
+        as_account(monkeypatch, "prov")
         done = run_cli(capsys, pg.url, "db", "grant", "--passwords", str(tmp_path / "pw"), "--format", "csv")
         assert done.code == 0, done.err
         assert "wang" in done.out and "_u_wang" in done.out

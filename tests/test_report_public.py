@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from browser_server import launch_chromium
+from import_helpers import as_account
 from playwright.sync_api import sync_playwright
 from report_world import pipeline
 
@@ -36,11 +37,12 @@ YEAR = 2024
 KEPT_TEACHERS = 3
 
 
-def cli(*args: object, env: dict[str, str] | None = None) -> tuple[int, str]:
+def cli(*args: object, account: str | None = None) -> tuple[int, str]:
+    """Run ``zhengai`` in-process, as the shared deployment's OS ``account`` when one is given."""
     out, err = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as mp:
-        for k, v in (env or {}).items():
-            mp.setenv(k, v)
+        if account is not None:
+            as_account(mp, account)
         with redirect_stdout(out), redirect_stderr(err):
             code = main([str(a) for a in args])
     return code, out.getvalue() + err.getvalue()
@@ -247,15 +249,15 @@ def test_city_report_has_only_its_schools_and_the_verdicts_numbers(world, tmp_pa
 def test_only_that_citys_officers_and_the_province_make_it(world, tmp_path):
     url, city = world["url"], world["city"]
     args = ("--db", url, "report", "--city", city, "--year", YEAR, "--format", "html")
-    code, text = cli(*args, "--out", tmp_path / "zhou", env={"ZHENGAI_USER": "zhou"})
+    code, text = cli(*args, "--out", tmp_path / "zhou", account="zhou")
     assert code == 0, text
     assert list((tmp_path / "zhou").glob("*.html"))
     for who in ("qian", "wang"):  # another city's officer, a school's staff
-        code, text = cli(*args, "--out", tmp_path / who, env={"ZHENGAI_USER": who})
+        code, text = cli(*args, "--out", tmp_path / who, account=who)
         assert code == 2 and ("权限" in text or "无权" in text), (who, text)
         assert not (tmp_path / who).exists()
     code, text = cli("--db", url, "publish", "--year", YEAR, "--out", tmp_path / "site",
-                     env={"ZHENGAI_USER": "zhou"})
+                     account="zhou")
     assert code == 2 and not (tmp_path / "site").exists()  # publishing is the province's
 
 

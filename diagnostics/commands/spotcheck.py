@@ -1,7 +1,8 @@
 """Spot-check subcommands (随机抽查): draw a sample, record outcomes, show records and estimates.
 
-They act through :class:`diagnostics.access.Access` as the current user (``ZHENGAI_USER`` /
-``JUPYTERHUB_USER``, else local mode: a province officer), like the dashboards do.
+They act through :class:`diagnostics.access.Access` as the current user (``resolve_user``: the hub's
+user, the registered OS account of a shared deployment, else local mode: a province officer), like the
+dashboards do.
 """
 
 from __future__ import annotations
