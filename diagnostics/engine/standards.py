@@ -91,7 +91,8 @@ def thresholds(values: pd.DataFrame, models: ModelSet, schools: pd.DataFrame) ->
 
 def higher_is_better(values: pd.DataFrame, models: ModelSet) -> pd.Series:
     direction = {i: ind.higher_is_better for i, ind in models.indicators.items()}
-    return values["indicator_id"].map(direction).fillna(True).astype(bool)
+    # an unknown indicator counts as higher-is-better; a dict lookup keeps the result boolean even when empty
+    return pd.Series([direction.get(i, True) for i in values["indicator_id"]], index=values.index, dtype=bool)
 
 
 def meets(value: pd.Series, threshold: pd.Series, higher: pd.Series) -> pd.Series:
