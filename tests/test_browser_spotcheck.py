@@ -46,7 +46,8 @@ def test_a_checker_draws_and_records_on_the_spot_check_page(served, browser):  #
         page.locator(".za-spot-outcome button", has_text="存在差错").click()
         page.fill(".za-spot-note input", "入学年份与学籍系统不一致")
         page.click("button.za-spot-save")
-        page.wait_for_selector(".za-msg.ok", timeout=30_000)
+        # the draw left an ok notice already: wait for the one the save gives
+        page.locator(".za-msg.ok", has_text="已登记核查结果").wait_for(timeout=30_000)
         after = Access(served.engine, User("t", Role.PROVINCE)).spot_check_records().set_index("id")
         assert after.loc[first, "outcome"] == "discrepancy" and after.loc[first, "note"] == "入学年份与学籍系统不一致"
         page.wait_for_selector(".za-spot-estimates", timeout=30_000)
