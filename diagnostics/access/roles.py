@@ -71,6 +71,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
 
 SHARED_ENV = "ZHENGAI_SHARED"
 HUB_ENVS = ("JUPYTERHUB_API_URL", "JUPYTERHUB_API_TOKEN")  # set by JupyterHub in the server it spawns
+# set by the dashboards service from the authenticated request (the person's own hub token: the hub
+# names its owner, so a forged value names no one)
+REQUEST_TOKEN_ENV = "HTTP_X_ZHENGAI_TOKEN"
 HUB_TIMEOUT = 10  # seconds to wait for the hub's answer
 
 
@@ -131,10 +134,13 @@ def load_user(conn: Connection, name: str) -> User | None:
 def hub_identity() -> str | None:
     """The name of the person whose JupyterHub server this process runs in, as the hub tells it.
 
-    The hub answers ``GET /hub/api/user`` for the token it gave the person's server: the name is the
-    hub's (authenticated at login), not one a person can set.  None outside a hub-spawned server.
+    The hub answers ``GET /hub/api/user`` for the token it gave the person's server, or, in the shared
+    dashboards service, for the person's own token that came with the page request: the name is the
+    hub's (authenticated at login), not one a person can set.  None outside the hub.
     """
     url, token = (os.environ.get(var, "").strip() for var in HUB_ENVS)
+    # the dashboards service (diagnostics.hub.service) hands a kernel the token of the request it serves
+    token = os.environ.get(REQUEST_TOKEN_ENV, "").strip() or token
     if not (url and token):
         return None
     request = urllib.request.Request(url.rstrip("/") + "/user", headers={"Authorization": f"token {token}"})

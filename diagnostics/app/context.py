@@ -80,6 +80,9 @@ class AppContext:
             return int(conn.execute(newest).scalar() or 0)
 
 
+CREDENTIALS_ENV = "ZHENGAI_DB_CREDENTIALS"  # set by ``zhengai hub --service --db-credentials``
+
+
 @functools.cache
 def indicator_models() -> tuple[ModelSet, list[ModelIssue]]:
     """The indicator models and their issues, read once per kernel (they do not depend on the store)."""
@@ -100,4 +103,21 @@ def get_context(url: str | None = None, user: str | None = None) -> AppContext:
 
     One per database and user in a kernel, so the models are read once.
     """
-    return _context(url or default_url(), user)
+    return _context(url or person_url() or default_url(), user)
+
+
+def person_url() -> str | None:
+    """In the dashboards service over PostgreSQL with per-person roles (``zhengai hub --service
+    --db-credentials DIR``): the URL of the signed-in person's own database role."""
+    import os
+
+    from ..access.roles import hub_identity
+    from ..hub.config import person_db_url
+
+    folder = os.environ.get(CREDENTIALS_ENV, "").strip()
+    if not folder:
+        return None
+    name = hub_identity()
+    if name is None:
+        raise PermissionError("数据库角色需要登录用户 / a database role needs a signed-in person")
+    return person_db_url(folder, name)

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 LANDING_URL = "/voila/render/index.ipynb"
+# what a service's sign-in asks the hub to tell about the person: their name (and groups)
+IDENTIFY_SCOPES = ("read:users:name!user", "read:users:groups!user")
 KERNEL_IDLE = 30  # seconds a kernel without a page may live
 KERNEL_CULL_EVERY = 15
 SERVER_IDLE = 600  # seconds a person's server may stay idle
@@ -51,6 +53,10 @@ class HubSettings:
     # PostgreSQL: the folder of ``zhengai db grant --passwords DIR``; each person's server then connects
     # with that person's own database role (``DIR/<user>.url``), never with the owner's credential
     credentials: str = ""
+    # > 0: the dashboards as one hub service with this many preheated kernels per main dashboard
+    # (:mod:`.service`) instead of a server per person
+    service_pool: int = 0
+    service_port: int = 0
 
 
 def proxy_command() -> str | None:
@@ -108,6 +114,25 @@ def server_environment(settings: HubSettings) -> dict[str, Any]:
             "PYTHONUNBUFFERED": "1"}
 
 
+def dashboards_service(settings: HubSettings) -> tuple[list[dict], list[dict]]:
+    """JupyterHub's services and roles for one dashboards service for everyone (:mod:`.service`).
+
+    People get access to it and nothing else: sign-in leads to its landing page, and no one gets a
+    server of their own."""
+    from .service import ACCESS_SCOPE, SERVICE
+
+    env = {k: v for k, v in server_environment(settings).items() if k != "JUPYTER_CONFIG_DIR"}
+    if settings.credentials:
+        env["ZHENGAI_DB_CREDENTIALS"] = settings.credentials  # diagnostics.app.context.CREDENTIALS_ENV
+    return [{
+        "name": SERVICE, "url": f"http://127.0.0.1:{settings.service_port}", "oauth_no_confirm": True,
+        "command": [sys.executable, "-m", "diagnostics.hub.service", settings.notebooks,
+                    f"--pool={settings.service_pool}"],
+        "environment": env, "cwd": settings.notebooks}], [
+        # the default role of every user: the dashboards service only (no server of one's own, no API)
+        {"name": "user", "scopes": [ACCESS_SCOPE, *IDENTIFY_SCOPES]}]
+
+
 def configure(c: Any, settings: HubSettings) -> None:  # noqa: ANN401 - JupyterHub's config object
     """Fill JupyterHub's configuration ``c``."""
     from jupyterhub.spawner import SimpleLocalProcessSpawner
@@ -140,9 +165,14 @@ def configure(c: Any, settings: HubSettings) -> None:  # noqa: ANN401 - JupyterH
     c.Spawner.http_timeout = 120
     c.JupyterHub.concurrent_spawn_limit = 100
 
-    c.JupyterHub.services = [{"name": "idle-culler", "command": [
+    services, roles = dashboards_service(settings) if settings.service_pool > 0 else ([], [])
+    if services:
+        from .service import LANDING_URL as SERVICE_LANDING
+
+        c.JupyterHub.default_url = SERVICE_LANDING
+    c.JupyterHub.services = services + [{"name": "idle-culler", "command": [
         sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={SERVER_IDLE}",
         f"--cull-every={SERVER_CULL_EVERY}"]}]
-    c.JupyterHub.load_roles = [{"name": "idle-culler", "services": ["idle-culler"],
-                                "scopes": ["list:users", "read:users:activity", "read:servers",
-                                           "delete:servers"]}]
+    c.JupyterHub.load_roles = roles + [{"name": "idle-culler", "services": ["idle-culler"],
+                                        "scopes": ["list:users", "read:users:activity", "read:servers",
+                                                   "delete:servers"]}]

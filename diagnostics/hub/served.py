@@ -15,14 +15,15 @@ from ..app.served import ServerError, free_port, stop_group
 class HubServed:
     """A running ``zhengai hub`` over a given database; :meth:`url` gives an address on it."""
 
-    def __init__(self, db_url: str, home: Path, log: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, db_url: str, home: Path, log: Path, env: dict[str, str] | None = None,
+                 options: tuple[str, ...] = ()) -> None:
         self.port, self.log, self.home = free_port(), log, home
         self.db_url = db_url
         env = {**os.environ, **(env or {}), "ZHENGAI_DB_URL": db_url, "ZHENGAI_HOME": str(home),
                "PYTHONUNBUFFERED": "1"}
         for var in ("ZHENGAI_SHARED", "JUPYTERHUB_API_TOKEN", "JUPYTERHUB_API_URL"):
             env.pop(var, None)
-        command = [sys.executable, "-m", "diagnostics.cli", "hub", "--port", str(self.port)]
+        command = [sys.executable, "-m", "diagnostics.cli", "hub", "--port", str(self.port), *options]
         with log.open("w") as out:
             self.proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=home,
                                          start_new_session=True)

@@ -1,0 +1,232 @@
+"""The dashboards as one JupyterHub service with preheated kernels (``zhengai hub --service``).
+
+A person's own server (the default of ``zhengai hub``) costs a Jupyter server process and a cold
+kernel per sign-in: seconds of CPU each, which a province's morning rush cannot wait for.  Here one
+Voilà server, started and watched by JupyterHub at ``/services/dashboards/``, serves everyone:
+
+* **Who asks** is JupyterHub's: the page request is authenticated by the hub's OAuth
+  (``JupyterHubIdentityProvider``, the one of ``jupyterhub-singleuser``), and only users the hub
+  granted ``access:services!service=dashboards`` get in.
+* **Preheated kernels** (Voilà's pool) have imported the dashboard and read the indicator models,
+  then wait: they read nothing of the store until a request arrives.  The request hands the kernel
+  the person's own hub token (header :data:`TOKEN_HEADER`, set here from the authenticated request and
+  never from what the browser sent); the kernel asks the hub whose token it is
+  (:func:`diagnostics.access.roles.hub_identity`), so a forged value names no one.
+* **One person's kernel is theirs**: the server remembers which person each kernel was handed to,
+  and its kernel connection, kernel API and shutdown routes answer 403 to everyone else.  Kernels get
+  no credential of the service (its hub token is removed from the environment they inherit) and may
+  receive the widgets' messages only (no code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import os
+import sys
+from typing import Any
+
+from ..access.roles import REQUEST_TOKEN_ENV as TOKEN_ENV  # noqa: F401 - the kernel's name of TOKEN_HEADER
+from .config import IOPUB_TIMEOUT, KERNEL_CULL_EVERY, KERNEL_IDLE, TEMPLATE
+
+SERVICE = "dashboards"
+PREFIX = f"/services/{SERVICE}/"
+LANDING_URL = PREFIX + "voila/render/index.ipynb"
+USER_HEADER, TOKEN_HEADER = "X-Zhengai-User", "X-Zhengai-Token"
+USER_ENV = "HTTP_X_ZHENGAI_USER"  # as Voilà names the header in the kernel (TOKEN_ENV for the token)
+ACCESS_SCOPE = f"access:services!service={SERVICE}"
+DEFAULT_POOL = 2
+# the dashboards a person opens first get the pool; the others start a kernel when asked
+POOLED = ("index.ipynb", "self_diagnosis.ipynb", "province.ipynb", "review.ipynb")
+
+
+class KernelOwners:
+    """Which person each kernel was handed to (the server's memory, never the browser's word)."""
+
+    owners: dict[str, str] = {}
+
+    @classmethod
+    def record(cls, kernel_id: str, user: str | None) -> None:
+        if kernel_id and user:
+            cls.owners[kernel_id] = user
+
+    @classmethod
+    def allows(cls, kernel_id: str | None, user: str | None) -> bool:
+        return bool(kernel_id and user) and cls.owners.get(kernel_id) == user  # type: ignore[arg-type]
+
+    @classmethod
+    def forget(cls, kernel_id: str) -> None:
+        cls.owners.pop(kernel_id, None)
+
+
+def pools(size: int) -> dict[str, Any]:
+    """Voilà's ``kernel_pools_config``: ``size`` kernels for each of :data:`POOLED`, none for the rest."""
+    config: dict[str, Any] = {"default": {"pool_size": 0}}
+    config.update({name: {"pool_size": size} for name in POOLED})
+    return config
+
+
+def argv(notebooks: str, port: int) -> list[str]:
+    """The Voilà command line of the service (the hub gives the port and the prefix)."""
+    return [notebooks, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", "--theme=light",
+            f"--template={TEMPLATE}", f"--Voila.base_url={PREFIX}", f"--Voila.server_url={PREFIX}",
+            f"--MappingKernelManager.cull_idle_timeout={KERNEL_IDLE}",
+            f"--MappingKernelManager.cull_interval={KERNEL_CULL_EVERY}",
+            "--MappingKernelManager.cull_connected=False",
+            f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}", "--preheat_kernel=True"]
+
+
+def _user_of(handler: Any) -> str | None:  # noqa: ANN401 - a tornado handler
+    user = handler.current_user
+    return getattr(user, "username", None) if user else None
+
+
+def _mark_request(handler: Any) -> None:  # noqa: ANN401
+    """Replace whatever the browser sent as :data:`USER_HEADER` / :data:`TOKEN_HEADER` with the hub's."""
+    headers = handler.request.headers
+    for name in (USER_HEADER, TOKEN_HEADER):
+        while name in headers:
+            del headers[name]
+    user = _user_of(handler)
+    token = handler.settings["identity_provider"].hub_auth.get_token(handler) if user else None
+    if user and token:
+        headers[USER_HEADER], headers[TOKEN_HEADER] = user, token
+
+
+async def _prepared(handler: Any, parent: type) -> None:  # noqa: ANN401
+    done = parent.prepare(handler)
+    if inspect.isawaitable(done):
+        await done
+
+
+def _page_class(cls: type) -> type:
+    class ServicePage(cls):  # type: ignore[valid-type, misc]
+        async def prepare(self) -> None:
+            await _prepared(self, cls)
+            self.xsrf_token  # noqa: B018 - sets the cookie the page's shutdown request sends back
+            _mark_request(self)
+
+    return ServicePage
+
+
+def _owned_class(cls: type) -> type:
+    from tornado.web import HTTPError
+
+    class OwnedKernel(cls):  # type: ignore[valid-type, misc]
+        async def prepare(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+            await _prepared(self, cls)
+            kernel_id = (self.path_kwargs.get("kernel_id") or (self.path_args[0] if self.path_args else "")).strip("/")
+            if not KernelOwners.allows(kernel_id, _user_of(self)):
+                raise HTTPError(403, "此内核不属于您 / this kernel is not yours")
+
+    return OwnedKernel
+
+
+def _kernel_route(cls: type) -> bool:
+    from jupyter_server.services.kernels.handlers import KernelHandler
+    from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+
+    return issubclass(cls, (KernelHandler, KernelWebsocketHandler, VoilaShutdownKernelHandler))
+
+
+def app_class() -> type:
+    """``zhengai serve``'s Voilà, with the hub's sign-in, marked requests and kernels kept to their owner."""
+    from jupyterhub.singleuser.extension import JupyterHubAuthorizer, JupyterHubIdentityProvider
+    from voila.handler import VoilaHandler
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    from ..commands.serve import make_app_class
+
+    base = make_app_class()
+    _record_preheated(RequestInfoSocketHandler)
+
+    class DashboardsService(base):  # type: ignore[valid-type, misc]
+        def init_handlers(self) -> list:
+            from jupyter_server.utils import url_path_join
+
+            out = []
+            for pattern, cls, *rest in super().init_handlers():
+                if not pattern.startswith(self.server_url):  # the hub's OAuth callback and logout
+                    pattern = url_path_join(self.server_url, pattern)
+                if isinstance(cls, type) and issubclass(cls, VoilaHandler):
+                    cls = _page_class(cls)
+                elif isinstance(cls, type) and _kernel_route(cls):
+                    cls = _owned_class(cls)
+                out.append((pattern, cls, *rest))
+            return out
+
+        def init_settings(self) -> dict:  # noqa: D102
+            settings = super().init_settings()
+            _record_started(self.kernel_manager)
+            return settings
+
+    DashboardsService.identity_provider_class.default_value = JupyterHubIdentityProvider
+    DashboardsService.authorizer_class.default_value = JupyterHubAuthorizer
+    return DashboardsService
+
+
+def _record_preheated(info_handler: type) -> None:
+    """A preheated kernel is handed to a person when Voilà sends it the request: remember to whom."""
+    if getattr(info_handler.send_updates, "_zhengai", False):
+        return
+    original = info_handler.send_updates.__func__
+
+    def send_updates(cls: type, msg: dict) -> None:
+        KernelOwners.record(msg.get("kernel_id", ""), (msg.get("payload") or {}).get(USER_ENV))
+        original(cls, msg)
+
+    send_updates._zhengai = True  # type: ignore[attr-defined]
+    info_handler.send_updates = classmethod(send_updates)
+
+
+def _record_started(kernel_manager: Any) -> None:  # noqa: ANN401
+    """A kernel started for a request (the pool was empty) carries the person in its environment."""
+    start, shutdown = kernel_manager.start_kernel, kernel_manager.shutdown_kernel
+
+    async def start_kernel(*args: Any, **kwargs: Any) -> str:  # noqa: ANN401
+        kernel_id = await start(*args, **kwargs)
+        KernelOwners.record(kernel_id, (kwargs.get("env") or {}).get(USER_ENV))
+        return kernel_id
+
+    async def shutdown_kernel(kernel_id: str, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+        KernelOwners.forget(kernel_id)
+        done = shutdown(kernel_id, *args, **kwargs)
+        if inspect.isawaitable(done):
+            await done
+
+    kernel_manager.start_kernel, kernel_manager.shutdown_kernel = start_kernel, shutdown_kernel
+
+
+def service_config(token: str, pool: int) -> Any:  # noqa: ANN401 - a traitlets Config
+    """The service's own settings: the hub token (kept out of the environment), headers to the kernels,
+    the pools."""
+    from traitlets.config import Config
+
+    cfg = Config()
+    cfg.HubOAuth.api_token = token
+    cfg.HubOAuth.access_scopes = {ACCESS_SCOPE}
+    cfg.VoilaConfiguration.http_header_envs = [USER_HEADER, TOKEN_HEADER]
+    cfg.VoilaKernelManager.kernel_pools_config = pools(pool)
+    cfg.VoilaKernelManager.fill_delay = 0.5
+    cfg.Voila.auto_token = True  # the hub's identity provider has no token of its own to be given
+    return cfg
+
+
+def main(args: list[str] | None = None) -> None:
+    """Run the service (JupyterHub starts it: ``python -m diagnostics.hub.service NOTEBOOKS``)."""
+    from urllib.parse import urlparse
+
+    parser = argparse.ArgumentParser(prog="python -m diagnostics.hub.service")
+    parser.add_argument("notebooks")
+    parser.add_argument("--pool", type=int, default=DEFAULT_POOL)
+    opts = parser.parse_args(args)
+    port = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"]).port or 80
+    # the service's credential stays in this process: kernels inherit the environment
+    token = os.environ.pop("JUPYTERHUB_API_TOKEN", "")
+    cls = app_class()
+    cls.launch_instance(argv=argv(opts.notebooks, port), config=service_config(token, opts.pool))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
