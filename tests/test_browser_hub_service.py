@@ -1,7 +1,7 @@
 """The dashboards as one hub service with preheated kernels (``zhengai hub --service``), in headless Chromium:
 a person signs in and gets their own scope only, whatever headers the browser sends or variables the service
 holds; a kernel handed to one person is refused to everyone else; a page's kernel goes when the page does and
-the pool is refilled.  The store is the sample province."""
+the pool is refilled; the landing page needs no kernel.  The store is the sample province."""
 
 from __future__ import annotations
 
@@ -72,6 +72,10 @@ def test_a_school_user_sees_only_their_school_whatever_the_browser_sends(hub, br
     context, landing = signed_in(browser, hub, "schoolA")
     try:
         assert "当前用户：schoolA（school）" in landing.inner_text(".za-app")  # not prov1 of the environment
+        landing.click(".za-langs a >> text=English")
+        landing.wait_for_selector("html[lang=en] .za-app .za-figure")
+        assert "Teaching Diagnosis" in landing.title() and "当前用户" not in landing.inner_text(".za-app")
+        assert "lang=en" in landing.get_attribute(".za-open", "href")  # the dashboards open in English
         # headers naming the province officer, and a made-up token: the service replaces both
         context.set_extra_http_headers({"X-Zhengai-User": "prov1", "X-Zhengai-Token": "forged-token"})
         page = context.new_page()
@@ -95,6 +99,9 @@ def test_a_kernel_is_its_owners_only(hub, browser):  # noqa: F811
     a_context, a_page = signed_in(browser, hub, "schoolA")
     b_context, b_page = signed_in(browser, hub, "schoolB")
     try:
+        assert "kernelId" not in a_page.content()  # the service renders the landing page: no kernel
+        a_page.goto(hub.url(PREFIX + "voila/render/self_diagnosis.ipynb"))
+        a_page.wait_for_selector(".za-board .za-v")
         kernel = kernel_of(a_page)
         assert a_context.request.get(hub.url(PREFIX + f"api/kernels/{kernel}")).status == 200
         xsrf = {"X-XSRFToken": next(c["value"] for c in b_context.cookies() if c["name"] == "_xsrf")}

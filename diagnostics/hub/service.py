@@ -7,6 +7,8 @@ Voilà server, started and watched by JupyterHub at ``/services/dashboards/``, s
 * **Who asks** is JupyterHub's: the page request is authenticated by the hub's OAuth
   (``JupyterHubIdentityProvider``, the one of ``jupyterhub-singleuser``), and only users the hub
   granted ``access:services!service=dashboards`` get in.
+* **The landing page** is rendered by the service for the signed-in person (:mod:`.landing_page`): no
+  kernel for a page without controls.
 * **Preheated kernels** (Voilà's pool) have imported the dashboard and read the indicator models,
   then wait: they read nothing of the store until a request arrives.  The request hands the kernel
   the person's own hub token (header :data:`TOKEN_HEADER`, set here from the authenticated request and
@@ -36,8 +38,9 @@ USER_HEADER, TOKEN_HEADER = "X-Zhengai-User", "X-Zhengai-Token"
 USER_ENV = "HTTP_X_ZHENGAI_USER"  # as Voilà names the header in the kernel (TOKEN_ENV for the token)
 ACCESS_SCOPE = f"access:services!service={SERVICE}"
 DEFAULT_POOL = 2
-# the dashboards a person opens first get the pool; the others start a kernel when asked
-POOLED = ("index.ipynb", "self_diagnosis.ipynb", "province.ipynb", "review.ipynb")
+# the dashboards a person opens first get the pool; the others start a kernel when asked.  The landing
+# page (index.ipynb) needs none: the service renders it (:mod:`.landing_page`)
+POOLED = ("self_diagnosis.ipynb", "province.ipynb", "review.ipynb")
 
 
 class KernelOwners:
@@ -137,6 +140,7 @@ def app_class() -> type:
     from voila.request_info_handler import RequestInfoSocketHandler
 
     from ..commands.serve import make_app_class
+    from .landing_page import handler_class as landing_handler
 
     base = make_app_class()
     _record_preheated(RequestInfoSocketHandler)
@@ -154,7 +158,8 @@ def app_class() -> type:
                 elif isinstance(cls, type) and _kernel_route(cls):
                     cls = _owned_class(cls)
                 out.append((pattern, cls, *rest))
-            return out
+            landing = url_path_join(self.server_url, "voila/render/index.ipynb")
+            return [(landing, landing_handler()), *out]
 
         def init_settings(self) -> dict:  # noqa: D102
             settings = super().init_settings()

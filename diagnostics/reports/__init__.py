@@ -11,18 +11,17 @@ same numbers.
 >>> build_school(source, "S1", 2024, ["html", "pdf", "docx", "xlsx"], Path("out"))  # doctest: +SKIP
 """
 
-from .browser import Browser
-from .build import FORMATS, build_province, build_school, write_province, write_school
-from .excel import quality_workbook
-from .html import province_html, school_html
-from .layout import Layout, load_layout
-from .model import SchoolReport
-from .province import ProvinceReport, gather_province
-from .school import ReportDataError, gather_school
-from .source import FrameSource, ReportSource, StoreSource, VersionInfo
-from .word import school_docx
+from ..lazy import exports
 
-__all__ = ["Browser", "FORMATS", "build_province", "build_school", "write_province", "write_school",
-           "quality_workbook", "province_html", "school_html", "Layout", "load_layout", "SchoolReport",
-           "ProvinceReport", "gather_province", "ReportDataError", "gather_school", "FrameSource", "ReportSource",
-           "StoreSource", "VersionInfo", "school_docx"]
+__all__, __getattr__ = exports(__name__, {
+    "browser": ("Browser",),
+    "build": ("FORMATS", "build_province", "build_school", "write_province", "write_school"),
+    "excel": ("quality_workbook",),
+    "html": ("province_html", "school_html"),
+    "layout": ("Layout", "load_layout"),
+    "model": ("SchoolReport",),
+    "province": ("ProvinceReport", "gather_province"),
+    "school": ("ReportDataError", "gather_school"),
+    "source": ("FrameSource", "ReportSource", "StoreSource", "VersionInfo"),
+    "word": ("school_docx",),
+})

@@ -12,16 +12,15 @@ contract (entry-point group ``zhengai.detectors``).
 >>> result.to_frame("warnings")                               # doctest: +SKIP
 """
 
-from .config import Thresholds, load_thresholds
-from .flags import EXPORT_COLUMNS, METHODS, Flag, flags_frame
-from .inputs import IndicatorMeta, WarningInputs
-from .persist import load_flags, load_peer_groups, save_flags, set_peer_group
-from .pipeline import run_warnings
-from .registry import detectors, failures, make
-from .result import WarningResult
-from .rollup import item_lights, merge_warnings, school_lights
+from ..lazy import exports
 
-__all__ = ["EXPORT_COLUMNS", "METHODS", "Flag", "IndicatorMeta", "Thresholds", "WarningInputs", "WarningResult",
-           "detectors", "failures", "flags_frame", "item_lights", "load_flags", "load_peer_groups",
-           "load_thresholds", "make", "merge_warnings", "run_warnings", "save_flags", "school_lights",
-           "set_peer_group"]
+__all__, __getattr__ = exports(__name__, {
+    "config": ("Thresholds", "load_thresholds"),
+    "flags": ("EXPORT_COLUMNS", "METHODS", "Flag", "flags_frame"),
+    "inputs": ("IndicatorMeta", "WarningInputs"),
+    "persist": ("load_flags", "load_peer_groups", "save_flags", "set_peer_group"),
+    "pipeline": ("run_warnings",),
+    "registry": ("detectors", "failures", "make"),
+    "result": ("WarningResult",),
+    "rollup": ("item_lights", "merge_warnings", "school_lights"),
+})
