@@ -15,7 +15,7 @@ self-diagnosis dashboard and changes the year ``--changes`` times.  Prints
 Targets (issue 12): p95 ≤ 5 s, widget p95 ≤ 300 ms, peak ≤ 12 GB, no kernel alive 2 min after close.
 
     .venv/bin/python benchmarks/service_bench.py --db sqlite:////path/store.db [--users 30] [--within 60]
-        [--service --pool 12]
+        [--service --pool self_diagnosis=16,province=2,review=2]
 """
 
 from __future__ import annotations
@@ -34,13 +34,14 @@ from playwright.async_api import async_playwright
 from diagnostics.access import Access, Role, User
 from diagnostics.access.passwords import store_password
 from diagnostics.hub.served import HubServed
-from diagnostics.hub.service import DEFAULT_POOL, POOLED, PREFIX
+from diagnostics.hub.service import DEFAULT_POOL, PREFIX, parse_pool
 from diagnostics.reports.browser import DEFAULT_CHROMIUM, LAUNCH_ARGS
 from diagnostics.store import default_url, make_engine
 
 PASSWORD = "bench password 12"
 READY = ".za-board .za-v"
 AFTER_CLOSE = 120  # seconds
+GIVE_UP = 300  # seconds a page may take before the person counts as failed
 
 
 def wait_pool(hub: HubServed, kernels: int, timeout: float = 900) -> None:
@@ -96,9 +97,17 @@ async def year_changes(page, n: int) -> list[float]:  # noqa: ANN001
 
 
 async def one_person(browser, hub: HubServed, name: str, delay: float, n_changes: int) -> dict:  # noqa: ANN001
+    """One person's morning; a page that does not open within :data:`GIVE_UP` s counts as a failure."""
     await asyncio.sleep(delay)
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(600_000)
+    context.set_default_timeout(GIVE_UP * 1000)
+    try:
+        return await _visit(context, hub, name, n_changes)
+    except Exception as exc:  # noqa: BLE001 - counted and named, never hidden
+        return {"name": name, "context": context, "failed": f"{type(exc).__name__}: {str(exc)[:200]}"}
+
+
+async def _visit(context, hub: HubServed, name: str, n_changes: int) -> dict:  # noqa: ANN001
     page = await context.new_page()
     await page.goto(hub.url("/hub/login"))
     await page.fill("#username_input", name)
@@ -132,6 +141,9 @@ async def run(hub: HubServed, names: list[str], within: float, n_changes: int, s
     closed_at = time.perf_counter()
     await asyncio.sleep(AFTER_CLOSE)
     peak = sampler.stop()
+    failed = {p["name"]: p["failed"] for p in people if "failed" in p}
+    people = [p for p in people if "failed" not in p] or [{"landing_s": float("nan"), "board_s": float("nan"),
+                                                             "changes_ms": []}]
     landing = [p["landing_s"] for p in people]
     board = [p["board_s"] for p in people]
     flat = [x for p in people for x in p["changes_ms"]]
@@ -142,7 +154,7 @@ async def run(hub: HubServed, names: list[str], within: float, n_changes: int, s
             "change_ms": {"p50": round(pct(flat, .5)), "p95": round(pct(flat, .95)), "n": len(flat)} if flat else {},
             "kernels_open": open_kernels, "peak_mb": round(peak),
             "after_close_s": round(time.perf_counter() - closed_at), "kernels_after_close": hub.kernels(),
-            "servers_after_close": hub.servers(), "pool_spare": spare}
+            "servers_after_close": hub.servers(), "pool_spare": spare, "failed": failed}
 
 
 def main() -> None:
@@ -152,8 +164,9 @@ def main() -> None:
     parser.add_argument("--within", type=float, default=60, help="seconds over which the sign-ins start")
     parser.add_argument("--changes", type=int, default=6, help="year changes per person")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--log", type=Path, default=None, help="keep the hub's log here")
     parser.add_argument("--service", action="store_true", help="zhengai hub --service (one service, preheated)")
-    parser.add_argument("--pool", type=int, default=DEFAULT_POOL, help="with --service: its --pool")
+    parser.add_argument("--pool", default=str(DEFAULT_POOL), help="with --service: its --pool (N or board=N,…)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="zhengai-service-") as tmp:
         folder = Path(tmp)
@@ -168,12 +181,14 @@ def main() -> None:
         hub.service = args.service
         try:
             hub.wait_ready()
+            spare = sum(parse_pool(args.pool).values()) if args.service else 0
             if args.service:  # the pool is prepared before the morning's first sign-in
-                wait_pool(hub, args.pool * len(POOLED))
-            spare = args.pool * len(POOLED) if args.service else 0
+                wait_pool(hub, spare)
             result = asyncio.run(run(hub, names, args.within, args.changes, spare))
         finally:
             hub.stop()
+            if args.log:
+                args.log.write_bytes(hub.log.read_bytes())
     ch = result["change_ms"] or {"p50": "-", "p95": "-", "n": 0}
     print(f"{result['users']} users signing in within {args.within:.0f} s (all done in {result['all_done_wall_s']} s)")
     how = "the service renders it" if args.service else "spawns the server"
@@ -187,6 +202,9 @@ def main() -> None:
     print(f"{result['after_close_s']} s after the pages closed: {pages} kernels of pages "
           f"(+ {result['pool_spare']} spare kernels of the pool), {result['servers_after_close']} servers alive   "
           "target: 0 kernels of pages")
+    for name, why in result["failed"].items():
+        print(f"FAILED {name}: {why}")
+    print(f"{len(result['failed'])} of {result['users']} people could not open their board within {GIVE_UP} s")
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1))
 

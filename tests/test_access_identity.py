@@ -134,3 +134,19 @@ def test_zhengai_user_add_list_and_passwd(db_url, capsys, monkeypatch):
     denied = run_cli(capsys, db_url, "user", "add", "x", "--role", "province")
     assert denied.code == 1 and "not allowed" in denied.err
     assert run_cli(capsys, db_url, "user", "list").code == 1
+
+
+def test_in_the_dashboards_service_the_user_is_the_owner_of_the_requests_token(engine, hub, monkeypatch):
+    from diagnostics.access.roles import REQUEST_TOKEN_ENV
+
+    access = Access(engine, ADMIN)
+    access.add_user("zhang", "school", school_id="S1")
+    access.add_user("prov1", "province")
+    monkeypatch.delenv("JUPYTERHUB_API_TOKEN")  # the service keeps its own token out of the kernels
+    monkeypatch.setenv(SHARED_ENV, "1")
+    monkeypatch.setenv(REQUEST_TOKEN_ENV, "tok-zhang")
+    monkeypatch.setenv("HTTP_X_ZHENGAI_USER", "prov1")  # a name beside the token decides nothing
+    assert resolve_user(engine).name == "zhang"
+    monkeypatch.setenv(REQUEST_TOKEN_ENV, "tok-forged")  # a token the hub does not know names no one
+    with pytest.raises(PermissionDenied, match="could not confirm the current user"):
+        resolve_user(engine)

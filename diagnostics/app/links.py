@@ -8,13 +8,17 @@ refused with a clear page, Chinese first, and nothing of it is read.
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from ..workflow.errors import BilingualError
 from .i18n import LANGS
+
+log = logging.getLogger(__name__)
 
 LANG_CODES = tuple(code for _label, code in LANGS)
 
@@ -55,6 +59,9 @@ def parse(query: str) -> Link:
     return Link(found.get("school"), int(year) if year else None, found.get("indicator"), lang)
 
 
+REQUEST_MARK = "SCRIPT_NAME"  # Voilà puts the page's path in every request it hands a kernel
+
+
 def request_query() -> str:
     """The query string of the page request.  A preheated kernel waits here until a person asks.
 
@@ -63,9 +70,18 @@ def request_query() -> str:
     """
     if os.environ.get("VOILA_PREHEAT", "False") == "False":
         return os.environ.get("QUERY_STRING", "")
-    from voila.utils import get_query_string
+    from voila.utils import wait_for_request
 
-    return get_query_string() or ""
+    # Voilà's helper gives up when its connection to the server is not open within 5 s (a busy server
+    # filling its pool); it then returns without a request, and the page would be built for no one.
+    # Every request sets SCRIPT_NAME: wait again until one has come.
+    os.environ.pop(REQUEST_MARK, None)
+    while True:
+        wait_for_request()
+        if os.environ.get(REQUEST_MARK):
+            return os.environ.get("QUERY_STRING", "") or ""
+        log.warning("no request reached this preheated kernel yet: waiting again")
+        time.sleep(1)
 
 
 def check_scope(ctx: Any, link: Link) -> None:  # noqa: ANN401 - an AppContext

@@ -28,18 +28,21 @@ def _hub_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--service", action="store_true",
                    help="所有人共用一个看板服务（预热内核，登录即开）而非每人一个服务器 / one dashboards service for "
                         "everyone (preheated kernels: pages open at once) instead of a server per person")
-    p.add_argument("--pool", type=int, default=None,
-                   help="--service：每个主要看板预热的内核数（默认 2）/ with --service: preheated kernels per main "
-                        "dashboard (default 2)")
+    p.add_argument("--pool", default=None,
+                   help="--service：预热的内核数，N 为每个主要看板各 N 个，或按看板写 self_diagnosis=16,province=2"
+                        "（默认 2）/ with --service: preheated kernels, N for each main dashboard or per dashboard "
+                        "as self_diagnosis=16,province=2 (default 2)")
 
 
-def service_pool(args: argparse.Namespace) -> int:
-    """The pool of ``--service`` (0: a server per person)."""
-    from ..hub.service import DEFAULT_POOL
+def service_pool(args: argparse.Namespace) -> str:
+    """The ``--pool`` of ``--service``, checked ("" without ``--service``: a server per person)."""
+    from ..hub.service import DEFAULT_POOL, parse_pool
 
     if not args.service:
-        return 0
-    return max(1, args.pool if args.pool is not None else DEFAULT_POOL)
+        return ""
+    spec = str(args.pool if args.pool is not None else DEFAULT_POOL)
+    parse_pool(spec)
+    return spec
 
 
 @command("hub", "共享部署：JupyterHub 登录，各人只见自己的看板 / shared deployment: sign-in through JupyterHub")(_hub_args)
@@ -50,6 +53,11 @@ def run_hub(args: argparse.Namespace) -> int:
 
     if args.pool is not None and not args.service:
         print("--pool 只用于 --service / --pool goes with --service", file=sys.stderr)
+        return EXIT_FAIL
+    try:
+        pool = service_pool(args)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
         return EXIT_FAIL
     notebooks, proxy = dashboards_folder(args), proxy_command()
     if notebooks is None:
@@ -66,7 +74,7 @@ def run_hub(args: argparse.Namespace) -> int:
     settings = HubSettings(port=args.port, hub_port=free_port(), proxy_api_port=free_port(), db_url=db_url,
                            home=str(home()), notebooks=str(notebooks), state=str(state), proxy=proxy,
                            credentials=str(args.db_credentials.resolve()) if args.db_credentials else "",
-                           service_pool=service_pool(args), service_port=free_port() if args.service else 0)
+                           service_pool=pool, service_port=free_port() if args.service else 0)
     config = write_files(settings)
     print(f"登录地址 / sign in at: http://127.0.0.1:{args.port}/  (Ctrl-C 停止 / to stop)", flush=True)
     from jupyterhub.app import JupyterHub

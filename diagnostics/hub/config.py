@@ -53,9 +53,9 @@ class HubSettings:
     # PostgreSQL: the folder of ``zhengai db grant --passwords DIR``; each person's server then connects
     # with that person's own database role (``DIR/<user>.url``), never with the owner's credential
     credentials: str = ""
-    # > 0: the dashboards as one hub service with this many preheated kernels per main dashboard
-    # (:mod:`.service`) instead of a server per person
-    service_pool: int = 0
+    # the dashboards as one hub service with preheated kernels (:mod:`.service`), its ``--pool``; "" for a
+    # server per person
+    service_pool: str = ""
     service_port: int = 0
 
 
@@ -165,7 +165,7 @@ def configure(c: Any, settings: HubSettings) -> None:  # noqa: ANN401 - JupyterH
     c.Spawner.http_timeout = 120
     c.JupyterHub.concurrent_spawn_limit = 100
 
-    services, roles = dashboards_service(settings) if settings.service_pool > 0 else ([], [])
+    services, roles = dashboards_service(settings) if settings.service_pool else ([], [])
     if services:
         from .service import LANDING_URL as SERVICE_LANDING
 

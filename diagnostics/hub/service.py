@@ -62,10 +62,29 @@ class KernelOwners:
         cls.owners.pop(kernel_id, None)
 
 
-def pools(size: int) -> dict[str, Any]:
-    """Voilà's ``kernel_pools_config``: ``size`` kernels for each of :data:`POOLED`, none for the rest."""
+def parse_pool(spec: str) -> dict[str, int]:
+    """``--pool``: ``N`` (N kernels for each of :data:`POOLED`) or ``board=N,…`` (dashboard names of
+    ``notebooks/``, e.g. ``self_diagnosis=16,province=2,review=2``)."""
+    spec = str(spec).strip()
+    if spec.isdigit():
+        return {name: int(spec) for name in POOLED}
+    out: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, size = part.partition("=")
+        name = name.strip().removesuffix(".ipynb")
+        if not (size.strip().isdigit() and name.replace("_", "").isalnum()) or name == "index":
+            raise ValueError(f"--pool 的写法应为 N 或 看板=N,…（如 self_diagnosis=16），而不是 {part!r} / "
+                             f"--pool takes N or board=N,… (e.g. self_diagnosis=16), not {part!r}")
+        out[f"{name}.ipynb"] = int(size)
+    if not out:
+        raise ValueError("--pool 为空 / --pool is empty")
+    return out
+
+
+def pools(sizes: dict[str, int]) -> dict[str, Any]:
+    """Voilà's ``kernel_pools_config``: ``sizes`` per notebook, none for the rest."""
     config: dict[str, Any] = {"default": {"pool_size": 0}}
-    config.update({name: {"pool_size": size} for name in POOLED})
+    config.update({name: {"pool_size": size} for name, size in sizes.items()})
     return config
 
 
@@ -203,7 +222,7 @@ def _record_started(kernel_manager: Any) -> None:  # noqa: ANN401
     kernel_manager.start_kernel, kernel_manager.shutdown_kernel = start_kernel, shutdown_kernel
 
 
-def service_config(token: str, pool: int) -> Any:  # noqa: ANN401 - a traitlets Config
+def service_config(token: str, pool: dict[str, int]) -> Any:  # noqa: ANN401 - a traitlets Config
     """The service's own settings: the hub token (kept out of the environment), headers to the kernels,
     the pools."""
     from traitlets.config import Config
@@ -224,7 +243,7 @@ def main(args: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(prog="python -m diagnostics.hub.service")
     parser.add_argument("notebooks")
-    parser.add_argument("--pool", type=int, default=DEFAULT_POOL)
+    parser.add_argument("--pool", type=parse_pool, default=str(DEFAULT_POOL))
     opts = parser.parse_args(args)
     port = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"]).port or 80
     # the service's credential stays in this process: kernels inherit the environment

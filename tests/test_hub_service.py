@@ -1,0 +1,127 @@
+"""The dashboards service's parts without a browser: its hub configuration (access to the service only,
+no server of one's own), the request marks it hands a kernel (the hub's, never the browser's), who owns a
+kernel, and the hub token kept out of the kernels' environment."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from tornado.httputil import HTTPHeaders
+
+from diagnostics.hub import service
+from diagnostics.hub.config import HubSettings, configure, dashboards_service
+
+
+def _settings(tmp_path, pool: str = "3", credentials: str = "") -> HubSettings:
+    return HubSettings(port=8000, hub_port=8081, proxy_api_port=8001, db_url="sqlite:////srv/store.db",
+                       home=str(tmp_path), notebooks=str(tmp_path / "nb"), state=str(tmp_path / "hub"), proxy="chp",
+                       credentials=credentials, service_pool=pool, service_port=8765)
+
+
+def test_people_get_the_dashboards_service_and_nothing_else(tmp_path):
+    (svc,), (role,) = dashboards_service(_settings(tmp_path, credentials="/srv/creds"))
+    assert svc["name"] == service.SERVICE and svc["url"] == "http://127.0.0.1:8765"
+    assert svc["command"][-2:] == [str(tmp_path / "nb"), "--pool=3"]
+    assert svc["environment"]["ZHENGAI_DB_CREDENTIALS"] == "/srv/creds"
+    assert "JUPYTER_CONFIG_DIR" not in svc["environment"] and "JUPYTERHUB_USER" not in svc["environment"]
+    assert role["name"] == "user" and service.ACCESS_SCOPE in role["scopes"]
+    assert not any(s == "self" or s.startswith(("servers", "admin", "tokens")) for s in role["scopes"])
+
+
+def test_the_hub_leads_to_the_service_only_when_asked(tmp_path):
+    from traitlets.config import Config
+
+    c = Config()
+    configure(c, _settings(tmp_path))
+    assert c.JupyterHub.default_url == service.LANDING_URL
+    assert [s["name"] for s in c.JupyterHub.services] == [service.SERVICE, "idle-culler"]
+    c = Config()
+    configure(c, _settings(tmp_path, pool=""))
+    assert "default_url" not in c.JupyterHub and [s["name"] for s in c.JupyterHub.services] == ["idle-culler"]
+
+
+def _handler(user: str | None, token: str | None, sent: dict[str, str]) -> SimpleNamespace:
+    hub_auth = SimpleNamespace(get_token=lambda _h: token)
+    return SimpleNamespace(current_user=SimpleNamespace(username=user) if user else None,
+                           request=SimpleNamespace(headers=HTTPHeaders(sent)),
+                           settings={"identity_provider": SimpleNamespace(hub_auth=hub_auth)})
+
+
+def test_a_request_carries_the_hubs_person_never_the_browsers_word():
+    forged = {service.USER_HEADER: "prov1", service.TOKEN_HEADER: "forged"}
+    handler = _handler("schoolA", "tok-a", forged)
+    service._mark_request(handler)
+    assert handler.request.headers.get_list(service.USER_HEADER) == ["schoolA"]
+    assert handler.request.headers.get_list(service.TOKEN_HEADER) == ["tok-a"]
+    anonymous = _handler(None, None, forged)
+    service._mark_request(anonymous)
+    assert service.USER_HEADER not in anonymous.request.headers
+    assert service.TOKEN_HEADER not in anonymous.request.headers
+
+
+def test_a_kernel_belongs_to_the_person_it_was_handed_to():
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    service._record_preheated(RequestInfoSocketHandler)
+    service._record_preheated(RequestInfoSocketHandler)  # once only, however often the app is built
+    RequestInfoSocketHandler.send_updates({"kernel_id": "k-1", "payload": {service.USER_ENV: "schoolA"}})
+    RequestInfoSocketHandler.send_updates({"kernel_id": "k-2", "payload": {}})
+    assert service.KernelOwners.allows("k-1", "schoolA")
+    assert not service.KernelOwners.allows("k-1", "schoolB") and not service.KernelOwners.allows("k-2", "schoolA")
+    assert not service.KernelOwners.allows("", None)
+    service.KernelOwners.forget("k-1")
+    assert not service.KernelOwners.allows("k-1", "schoolA")
+    RequestInfoSocketHandler._cache.pop("k-1", None)
+    RequestInfoSocketHandler._cache.pop("k-2", None)
+
+
+def test_the_service_keeps_its_hub_token_out_of_the_kernels(monkeypatch):
+    import os
+
+    launched = {}
+
+    class App:
+        @classmethod
+        def launch_instance(cls, argv, config):
+            launched.update(argv=argv, config=config, token_in_env=os.environ.get("JUPYTERHUB_API_TOKEN"))
+
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "svc-secret")
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8765")
+    monkeypatch.setattr(service, "app_class", lambda: App)
+    service.main(["/srv/nb", "--pool", "4"])
+    assert launched["token_in_env"] is None and launched["config"].HubOAuth.api_token == "svc-secret"
+    assert "--port=8765" in launched["argv"] and f"--Voila.base_url={service.PREFIX}" in launched["argv"]
+    pools = launched["config"].VoilaKernelManager.kernel_pools_config
+    assert pools["default"]["pool_size"] == 0 and {pools[n]["pool_size"] for n in service.POOLED} == {4}
+    assert "index.ipynb" not in pools  # the service renders the landing page itself
+
+
+def test_a_pool_per_dashboard_or_one_size_for_the_main_ones():
+    import pytest
+
+    assert service.parse_pool("4") == {n: 4 for n in service.POOLED}
+    assert service.parse_pool("self_diagnosis=16, province=2,review.ipynb=0") == {
+        "self_diagnosis.ipynb": 16, "province.ipynb": 2, "review.ipynb": 0}
+    for bad in ("", "x", "self_diagnosis=", "../a=2", "index=3", "a=-1"):
+        with pytest.raises(ValueError, match="--pool"):
+            service.parse_pool(bad)
+
+
+def test_a_preheated_kernel_waits_again_when_its_first_wait_got_no_request(monkeypatch):
+    import voila.utils
+
+    from diagnostics.app import links
+
+    calls = []
+
+    def wait_for_request(url=None):  # the first connection times out on a busy server; the second gets it
+        calls.append(url)
+        if len(calls) == 2:
+            monkeypatch.setenv("SCRIPT_NAME", "/services/dashboards/voila/render/self_diagnosis.ipynb")
+            monkeypatch.setenv("QUERY_STRING", "school=S1&year=2024")
+
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setenv("SCRIPT_NAME", "/left/over")  # a name left from before does not count as a request
+    monkeypatch.setattr(voila.utils, "wait_for_request", wait_for_request)
+    monkeypatch.setattr(links.time, "sleep", lambda _s: None)
+    assert links.request_query() == "school=S1&year=2024" and len(calls) == 2
