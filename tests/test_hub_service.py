@@ -69,7 +69,10 @@ def test_a_kernel_belongs_to_the_person_it_was_handed_to():
     assert service.KernelOwners.allows("k-1", "schoolA")
     assert not service.KernelOwners.allows("k-1", "schoolB") and not service.KernelOwners.allows("k-2", "schoolA")
     assert not service.KernelOwners.allows("", None)
+    # a kernel just handed out is not culled before its page could connect; a pool kernel is Voilà's to keep
+    assert service.KernelOwners.just_handed("k-1") and not service.KernelOwners.just_handed("k-2")
     service.KernelOwners.forget("k-1")
+    assert not service.KernelOwners.just_handed("k-1")
     assert not service.KernelOwners.allows("k-1", "schoolA")
     RequestInfoSocketHandler._cache.pop("k-1", None)
     RequestInfoSocketHandler._cache.pop("k-2", None)

@@ -26,6 +26,7 @@ import argparse
 import inspect
 import os
 import sys
+import time
 from typing import Any
 
 from ..access.roles import REQUEST_TOKEN_ENV as TOKEN_ENV  # noqa: F401 - the kernel's name of TOKEN_HEADER
@@ -38,6 +39,9 @@ USER_HEADER, TOKEN_HEADER = "X-Zhengai-User", "X-Zhengai-Token"
 USER_ENV = "HTTP_X_ZHENGAI_USER"  # as Voilà names the header in the kernel (TOKEN_ENV for the token)
 ACCESS_SCOPE = f"access:services!service={SERVICE}"
 DEFAULT_POOL = 2
+# a kernel handed to a person is not culled for this long: on a busy server its page (built in the kernel,
+# then loaded by the browser) may take longer than the idle limit before it connects
+BUILD_GRACE = 180
 # the dashboards a person opens first get the pool; the others start a kernel when asked.  The landing
 # page (index.ipynb) needs none: the service renders it (:mod:`.landing_page`)
 POOLED = ("self_diagnosis.ipynb", "province.ipynb", "review.ipynb")
@@ -47,11 +51,18 @@ class KernelOwners:
     """Which person each kernel was handed to (the server's memory, never the browser's word)."""
 
     owners: dict[str, str] = {}
+    handed: dict[str, float] = {}  # when (time.monotonic)
 
     @classmethod
     def record(cls, kernel_id: str, user: str | None) -> None:
         if kernel_id and user:
             cls.owners[kernel_id] = user
+            cls.handed[kernel_id] = time.monotonic()
+
+    @classmethod
+    def just_handed(cls, kernel_id: str) -> bool:
+        """Handed to a person less than :data:`BUILD_GRACE` s ago: its page may still be on its way."""
+        return time.monotonic() - cls.handed.get(kernel_id, -BUILD_GRACE) < BUILD_GRACE
 
     @classmethod
     def allows(cls, kernel_id: str | None, user: str | None) -> bool:
@@ -60,6 +71,7 @@ class KernelOwners:
     @classmethod
     def forget(cls, kernel_id: str) -> None:
         cls.owners.pop(kernel_id, None)
+        cls.handed.pop(kernel_id, None)
 
 
 def parse_pool(spec: str) -> dict[str, int]:
@@ -205,8 +217,9 @@ def _record_preheated(info_handler: type) -> None:
 
 
 def _record_started(kernel_manager: Any) -> None:  # noqa: ANN401
-    """A kernel started for a request (the pool was empty) carries the person in its environment."""
-    start, shutdown = kernel_manager.start_kernel, kernel_manager.shutdown_kernel
+    """A kernel started for a request (the pool was empty) carries the person in its environment; a
+    kernel just handed to a person is not culled before its page could connect."""
+    start, shutdown, cull = kernel_manager.start_kernel, kernel_manager.shutdown_kernel, kernel_manager.cull_kernel_if_idle
 
     async def start_kernel(*args: Any, **kwargs: Any) -> str:  # noqa: ANN401
         kernel_id = await start(*args, **kwargs)
@@ -219,7 +232,15 @@ def _record_started(kernel_manager: Any) -> None:  # noqa: ANN401
         if inspect.isawaitable(done):
             await done
 
+    async def cull_kernel_if_idle(kernel_id: str) -> None:
+        if KernelOwners.just_handed(kernel_id):
+            return
+        done = cull(kernel_id)
+        if inspect.isawaitable(done):
+            await done
+
     kernel_manager.start_kernel, kernel_manager.shutdown_kernel = start_kernel, shutdown_kernel
+    kernel_manager.cull_kernel_if_idle = cull_kernel_if_idle
 
 
 def service_config(token: str, pool: dict[str, int]) -> Any:  # noqa: ANN401 - a traitlets Config
