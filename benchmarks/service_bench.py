@@ -15,7 +15,7 @@ self-diagnosis dashboard and changes the year ``--changes`` times.  Prints
 Targets (issue 12): p95 ≤ 5 s, widget p95 ≤ 300 ms, peak ≤ 12 GB, no kernel alive 2 min after close.
 
     .venv/bin/python benchmarks/service_bench.py --db sqlite:////path/store.db [--users 30] [--within 60]
-        [--service --pool self_diagnosis=16,province=2,review=2]
+        [--service --pool self_diagnosis=30,province=1,review=1 --refill-delay 300]
 """
 
 from __future__ import annotations
@@ -164,6 +164,7 @@ def main() -> None:
     parser.add_argument("--within", type=float, default=60, help="seconds over which the sign-ins start")
     parser.add_argument("--changes", type=int, default=6, help="year changes per person")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--refill-delay", type=float, default=1.0, help="with --service: its --refill-delay")
     parser.add_argument("--log", type=Path, default=None, help="keep the hub's log here")
     parser.add_argument("--service", action="store_true", help="zhengai hub --service (one service, preheated)")
     parser.add_argument("--pool", default=str(DEFAULT_POOL), help="with --service: its --pool (N or board=N,…)")
@@ -176,7 +177,7 @@ def main() -> None:
             copy.write_bytes(Path(db.removeprefix("sqlite:///")).read_bytes())
             db = f"sqlite:///{copy}"
         names = register(db, folder / "home", args.users)
-        options = ("--service", f"--pool={args.pool}") if args.service else ()
+        options = ("--service", f"--pool={args.pool}", f"--refill-delay={args.refill_delay:g}") if args.service else ()
         hub = HubServed(db, folder / "home", folder / "hub.log", options=options)
         hub.service = args.service
         try:

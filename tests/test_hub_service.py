@@ -21,7 +21,7 @@ def _settings(tmp_path, pool: str = "3", credentials: str = "") -> HubSettings:
 def test_people_get_the_dashboards_service_and_nothing_else(tmp_path):
     (svc,), (role,) = dashboards_service(_settings(tmp_path, credentials="/srv/creds"))
     assert svc["name"] == service.SERVICE and svc["url"] == "http://127.0.0.1:8765"
-    assert svc["command"][-2:] == [str(tmp_path / "nb"), "--pool=3"]
+    assert svc["command"][-3:] == [str(tmp_path / "nb"), "--pool=3", "--refill-delay=1"]
     assert svc["environment"]["ZHENGAI_DB_CREDENTIALS"] == "/srv/creds"
     assert "JUPYTER_CONFIG_DIR" not in svc["environment"] and "JUPYTERHUB_USER" not in svc["environment"]
     assert role["name"] == "user" and service.ACCESS_SCOPE in role["scopes"]
@@ -128,3 +128,14 @@ def test_a_preheated_kernel_waits_again_when_its_first_wait_got_no_request(monke
     monkeypatch.setattr(voila.utils, "wait_for_request", wait_for_request)
     monkeypatch.setattr(links.time, "sleep", lambda _s: None)
     assert links.request_query() == "school=S1&year=2024" and len(calls) == 2
+
+
+def test_pool_options_go_with_service_and_are_checked(capsys, tmp_path):
+    from import_helpers import run_cli
+
+    url = f"sqlite:///{tmp_path / 'z.db'}"
+    for args in (("--pool", "3"), ("--refill-delay", "300")):
+        run = run_cli(capsys, url, "hub", *args)
+        assert run.code != 0 and "go with --service" in run.err
+    run = run_cli(capsys, url, "hub", "--service", "--pool", "index=3")
+    assert run.code != 0 and "--pool takes N or board=N" in run.err

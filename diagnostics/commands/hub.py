@@ -32,6 +32,10 @@ def _hub_args(p: argparse.ArgumentParser) -> None:
                    help="--service：预热的内核数，N 为每个主要看板各 N 个，或按看板写 self_diagnosis=16,province=2"
                         "（默认 2）/ with --service: preheated kernels, N for each main dashboard or per dashboard "
                         "as self_diagnosis=16,province=2 (default 2)")
+    p.add_argument("--refill-delay", type=float, default=None,
+                   help="--service：内核被取用后隔多少秒再补入预热池（默认 1；高峰前备足池、设 300 可把补充推到高峰之后）/ "
+                        "with --service: seconds before a used kernel is replaced in the pool (default 1; a pool sized "
+                        "for the rush and 300 move the replacements after it)")
 
 
 def service_pool(args: argparse.Namespace) -> str:
@@ -51,8 +55,8 @@ def run_hub(args: argparse.Namespace) -> int:
     from ..hub.config import HubSettings, proxy_command, write_files
     from ..store import home
 
-    if args.pool is not None and not args.service:
-        print("--pool 只用于 --service / --pool goes with --service", file=sys.stderr)
+    if (args.pool is not None or args.refill_delay is not None) and not args.service:
+        print("--pool 与 --refill-delay 只用于 --service / --pool and --refill-delay go with --service", file=sys.stderr)
         return EXIT_FAIL
     try:
         pool = service_pool(args)
@@ -74,7 +78,8 @@ def run_hub(args: argparse.Namespace) -> int:
     settings = HubSettings(port=args.port, hub_port=free_port(), proxy_api_port=free_port(), db_url=db_url,
                            home=str(home()), notebooks=str(notebooks), state=str(state), proxy=proxy,
                            credentials=str(args.db_credentials.resolve()) if args.db_credentials else "",
-                           service_pool=pool, service_port=free_port() if args.service else 0)
+                           service_pool=pool, service_port=free_port() if args.service else 0,
+                           service_refill=max(0.0, args.refill_delay if args.refill_delay is not None else 1.0))
     config = write_files(settings)
     print(f"登录地址 / sign in at: http://127.0.0.1:{args.port}/  (Ctrl-C 停止 / to stop)", flush=True)
     from jupyterhub.app import JupyterHub

@@ -56,6 +56,7 @@ class HubSettings:
     # the dashboards as one hub service with preheated kernels (:mod:`.service`), its ``--pool``; "" for a
     # server per person
     service_pool: str = ""
+    service_refill: float = 1.0  # its --refill-delay
     service_port: int = 0
 
 
@@ -127,7 +128,7 @@ def dashboards_service(settings: HubSettings) -> tuple[list[dict], list[dict]]:
     return [{
         "name": SERVICE, "url": f"http://127.0.0.1:{settings.service_port}", "oauth_no_confirm": True,
         "command": [sys.executable, "-m", "diagnostics.hub.service", settings.notebooks,
-                    f"--pool={settings.service_pool}"],
+                    f"--pool={settings.service_pool}", f"--refill-delay={settings.service_refill:g}"],
         "environment": env, "cwd": settings.notebooks}], [
         # the default role of every user: the dashboards service only (no server of one's own, no API)
         {"name": "user", "scopes": [ACCESS_SCOPE, *IDENTIFY_SCOPES]}]

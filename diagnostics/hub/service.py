@@ -39,9 +39,12 @@ USER_HEADER, TOKEN_HEADER = "X-Zhengai-User", "X-Zhengai-Token"
 USER_ENV = "HTTP_X_ZHENGAI_USER"  # as Voilà names the header in the kernel (TOKEN_ENV for the token)
 ACCESS_SCOPE = f"access:services!service={SERVICE}"
 DEFAULT_POOL = 2
+# seconds before a kernel handed out is replaced in the pool: a rush is served from the pool prepared
+# before it, the replacements start when it is over (each costs seconds of CPU the rush needs)
+DEFAULT_REFILL = 1.0
 # a kernel handed to a person is not culled for this long: on a busy server its page (built in the kernel,
 # then loaded by the browser) may take longer than the idle limit before it connects
-BUILD_GRACE = 180
+BUILD_GRACE = 90
 # the dashboards a person opens first get the pool; the others start a kernel when asked.  The landing
 # page (index.ipynb) needs none: the service renders it (:mod:`.landing_page`)
 POOLED = ("self_diagnosis.ipynb", "province.ipynb", "review.ipynb")
@@ -243,7 +246,7 @@ def _record_started(kernel_manager: Any) -> None:  # noqa: ANN401
     kernel_manager.cull_kernel_if_idle = cull_kernel_if_idle
 
 
-def service_config(token: str, pool: dict[str, int]) -> Any:  # noqa: ANN401 - a traitlets Config
+def service_config(token: str, pool: dict[str, int], refill_delay: float = DEFAULT_REFILL) -> Any:  # noqa: ANN401 - a traitlets Config
     """The service's own settings: the hub token (kept out of the environment), headers to the kernels,
     the pools."""
     from traitlets.config import Config
@@ -253,7 +256,7 @@ def service_config(token: str, pool: dict[str, int]) -> Any:  # noqa: ANN401 - a
     cfg.HubOAuth.access_scopes = {ACCESS_SCOPE}
     cfg.VoilaConfiguration.http_header_envs = [USER_HEADER, TOKEN_HEADER]
     cfg.VoilaKernelManager.kernel_pools_config = pools(pool)
-    cfg.VoilaKernelManager.fill_delay = 0.5
+    cfg.VoilaKernelManager.fill_delay = refill_delay
     cfg.Voila.auto_token = True  # the hub's identity provider has no token of its own to be given
     return cfg
 
@@ -265,12 +268,13 @@ def main(args: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m diagnostics.hub.service")
     parser.add_argument("notebooks")
     parser.add_argument("--pool", type=parse_pool, default=str(DEFAULT_POOL))
+    parser.add_argument("--refill-delay", type=float, default=DEFAULT_REFILL)
     opts = parser.parse_args(args)
     port = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"]).port or 80
     # the service's credential stays in this process: kernels inherit the environment
     token = os.environ.pop("JUPYTERHUB_API_TOKEN", "")
     cls = app_class()
-    cls.launch_instance(argv=argv(opts.notebooks, port), config=service_config(token, opts.pool))
+    cls.launch_instance(argv=argv(opts.notebooks, port), config=service_config(token, opts.pool, opts.refill_delay))
 
 
 if __name__ == "__main__":
