@@ -110,10 +110,15 @@ def build(key: str, ctx: object = None, **choices: object) -> object:
 
 
 def warm() -> None:
-    """What a kernel may prepare before anyone asks: the indicator models (nothing of the store)."""
+    """What a kernel may prepare before anyone asks: the indicator models (nothing of the store), and in a
+    preheated kernel Voilà's helper that waits for the request (it imports the Jupyter server)."""
+    import os
+
     from .context import indicator_models
 
     indicator_models()
+    if os.environ.get("VOILA_PREHEAT", "False") != "False":
+        import voila.utils  # noqa: F401
 
 
 def follow(view: object, link: object) -> None:
