@@ -21,7 +21,7 @@ class LandingModel(HasTraits):
     def __init__(self, ctx: object = None) -> None:
         super().__init__()
         self.dashboards, self.failures = dashboards()
-        self.facts: dict[str, str] = {}
+        self.facts: dict[str, tuple[str, str]] = {}  # key → (value, qualifier)
         self.figures: list[tuple[str, int]] = []
         self.problem = ""
         try:
@@ -29,7 +29,7 @@ class LandingModel(HasTraits):
 
             ctx = ctx or get_context()
             schools = ctx.access.schools()
-            self.facts = {"user": f"{ctx.user.name}（{ctx.user.role.value}）"}
+            self.facts = {"user": (ctx.user.name, ctx.user.role.value)}
             self.figures = key_figures(ctx, schools)
         except Exception as exc:  # the page still links the dashboards and says what is wrong
             from .jobs import explain
@@ -63,7 +63,9 @@ def landing_html(model: LandingModel) -> str:
         f'<div class="za-tile"><h3>{escape(tr(d.title, lang))}</h3><div class="za-muted">{escape(tr(d.subtitle, lang))}'
         f'</div><a class="za-open" href="{escape(d.notebook + suffix)}">{escape(tr("open", lang))} →</a></div>'
         for d in model.dashboards)
-    facts = " · ".join(f"{escape(tr(k, lang))}：{escape(v)}" for k, v in model.facts.items())
+    colon, open_, close = ("：", "（", "）") if lang == "zh" else (": ", " (", ")")
+    facts = " · ".join(f"{escape(tr(k, lang))}{colon}{escape(v)}{open_}{escape(q)}{close}"
+                       for k, (v, q) in model.facts.items())
     broken = "".join(f"<li>{escape(k)}: {escape(v)}</li>" for k, v in model.failures.items())
     year = dict(model.figures).get("fig_year")
     figures = "".join(f'<div class="za-figure">{escape(tr(k, lang))}<b>{n:,}</b></div>'

@@ -18,7 +18,7 @@ SWITCH_CSS = """<style>
 .za-langs a { color: #fff; margin-left: 10px; text-decoration: none; padding: 3px 10px; border-radius: 4px;
   border: 1px solid rgba(255,255,255,.6); white-space: nowrap; }
 .za-langs a.on { background: #fff; color: #1d3f66; }
-@media (max-width: 600px) { .za-langs a { color: #1d3f66; border-color: #1d3f66; } }
+.za-langs { padding: 6px 0; }
 </style>"""
 
 
