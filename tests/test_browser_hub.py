@@ -22,19 +22,24 @@ PASSWORD = "a long enough password"
 LANDING = "**/voila/render/index.ipynb**"
 
 
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory):
-    folder, url = sample_store(tmp_path_factory, "hub")
+def hub_over_sample(tmp_path_factory, name: str, options: tuple[str, ...] = ()):  # noqa: ANN001, ANN201
+    """``zhengai hub OPTIONS`` over a copy of the sample province with :data:`PEOPLE` registered; a variable
+    naming the province officer is set where the hub (and everything it starts) starts."""
+    folder, url = sample_store(tmp_path_factory, name)
     home = folder / "home"
     engine = make_engine(url)
     access = Access(engine, User("admin", Role.PROVINCE))
-    for name, (role, school) in PEOPLE.items():
-        access.add_user(name, role, school_id=school)
-        store_password(name, PASSWORD, home / "hub" / "passwords.json")
+    for person, (role, school) in PEOPLE.items():
+        access.add_user(person, role, school_id=school)
+        store_password(person, PASSWORD, home / "hub" / "passwords.json")
     engine.dispose()
-    # a variable naming the province officer, set where the hub (and so every server it spawns) starts
-    yield from started(HubServed(url, home, folder / "hub.log",
+    yield from started(HubServed(url, home, folder / "hub.log", options=options,
                                  env={"ZHENGAI_USER": "prov1", "JUPYTERHUB_USER": "prov1"}))
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    yield from hub_over_sample(tmp_path_factory, "hub")
 
 
 @pytest.fixture(scope="module")

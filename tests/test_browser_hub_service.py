@@ -9,14 +9,10 @@ import re
 import time
 
 import pytest
-from browser_server import browser, page_problems, sample_store, screenshot, started  # noqa: F401
-from test_browser_hub import PASSWORD, PEOPLE, A, B, names
+from browser_server import browser, page_problems, screenshot  # noqa: F401
+from test_browser_hub import PASSWORD, A, B, hub_over_sample, names
 
-from diagnostics.access import Access, Role, User
-from diagnostics.access.passwords import store_password
-from diagnostics.hub.served import HubServed
 from diagnostics.hub.service import LANDING_URL, POOLED, PREFIX
-from diagnostics.store import make_engine
 
 pytestmark = pytest.mark.browser
 POOL = 1
@@ -24,16 +20,7 @@ POOL = 1
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
-    folder, url = sample_store(tmp_path_factory, "hub_service")
-    home = folder / "home"
-    engine = make_engine(url)
-    access = Access(engine, User("admin", Role.PROVINCE))
-    for name, (role, school) in PEOPLE.items():
-        access.add_user(name, role, school_id=school)
-        store_password(name, PASSWORD, home / "hub" / "passwords.json")
-    engine.dispose()
-    yield from started(HubServed(url, home, folder / "hub.log", options=("--service", f"--pool={POOL}"),
-                                 env={"ZHENGAI_USER": "prov1", "JUPYTERHUB_USER": "prov1"}))
+    yield from hub_over_sample(tmp_path_factory, "hub_service", ("--service", f"--pool={POOL}"))
 
 
 def signed_in(browser, hub, name: str):  # noqa: ANN001, ANN201, F811
