@@ -139,3 +139,20 @@ def test_pool_options_go_with_service_and_are_checked(capsys, tmp_path):
         assert run.code != 0 and "go with --service" in run.err
     run = run_cli(capsys, url, "hub", "--service", "--pool", "index=3")
     assert run.code != 0 and "--pool takes N or board=N" in run.err
+
+
+def test_the_landing_page_is_the_signed_in_persons_in_their_language(sqlite_engine, monkeypatch):
+    from diagnostics.access import Access, Role, User
+    from diagnostics.hub.landing_page import landing_document
+
+    monkeypatch.setenv("ZHENGAI_DB_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    monkeypatch.delenv("ZHENGAI_DB_CREDENTIALS", raising=False)
+    Access(sqlite_engine, User("admin", Role.PROVINCE)).add_user("wang", "city", city="九江市")
+    zh, en = landing_document("wang", "zh"), landing_document("wang", "en")
+    assert "当前用户：wang（city）" in zh and '<html lang="zh-CN">' in zh and "self_diagnosis.ipynb\"" in zh
+    assert "User: wang (city)" in en and '<html lang="en">' in en and "self_diagnosis.ipynb?lang=en" in en
+    assert "当前用户" not in en
+    refused = landing_document("nobody", "zh")  # the hub let them in, zhengai does not know them
+    assert "未登记或已停用" in refused and 'class="za-figure"' not in refused
+    assert "not registered or inactive" in landing_document("nobody", "en")
+    assert landing_document("wang", "<script>") == zh  # an unknown language is Chinese, never echoed

@@ -54,7 +54,7 @@ def landing_document(name: str, lang: str) -> str:
     try:
         ctx = person_context(name)
     except Exception as exc:  # the page still says what is wrong
-        body = message(explain(exc), "error")
+        body = message(explain(exc, lang), "error")
     else:
         try:
             model = LandingModel(ctx)
