@@ -386,6 +386,11 @@ def tr(key: str, lang: str = "zh") -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
+def colon(lang: str) -> str:
+    """The colon after a label: full-width in Chinese, ": " in English."""
+    return "：" if lang == "zh" else ": "
+
+
 def pick(zh: str | None, en: str | None, lang: str) -> str:
     """A data text in ``lang``, falling back to the other language."""
     first, second = (en, zh) if lang == "en" else (zh, en)

@@ -14,7 +14,7 @@ from ...reports.figures import trend_chart
 from ...reports.fmt import format_value
 from ...reports.model import IndicatorRow, TrendPoint
 from ..detail import Detail
-from ..i18n import level_name, pick, tr, unit_text
+from ..i18n import colon, level_name, pick, tr, unit_text
 from ..markup import Col, chart, strip_plot, table
 from ..theme import level_html
 from .render import cell_name, flags_table, percentile_text, standard_text, target_state
@@ -35,13 +35,13 @@ def formula_html(d: Detail, ind: object, lang: str) -> str:
     """The definition, the formula in words and this value's numerator and denominator (179 / 185)."""
     c = d.cell
     definition = pick(getattr(ind, "definition_zh", ""), getattr(ind, "definition_en", ""), lang)
-    parts = [f"<div><b>{escape(tr('formula', lang))}</b>：{escape(definition or '—')}</div>"]
+    parts = [f"<div><b>{escape(tr('formula', lang))}</b>{colon(lang)}{escape(definition or '—')}</div>"]
     if c.numerator is not None and c.denominator is not None:
-        parts.append(f'<div class="za-numden"><b>{escape(tr("num_den", lang))}</b>：'
+        parts.append(f'<div class="za-numden"><b>{escape(tr("num_den", lang))}</b>{colon(lang)}'
                      f'<span class="za-num">{c.numerator:,.0f}</span> / <span class="za-den">{c.denominator:,.0f}</span>'
                      f" = {escape(c.text)}</div>")
     elif c.n is not None:
-        parts.append(f'<div><b>{escape(tr("n", lang))}</b>：{c.n:,.0f}</div>')
+        parts.append(f'<div><b>{escape(tr("n", lang))}</b>{colon(lang)}{c.n:,.0f}</div>')
     return "".join(parts)
 
 
@@ -50,7 +50,7 @@ def records_html(what: str, frame: pd.DataFrame, lang: str) -> str:
     if not what:
         return ""
     if frame.empty:
-        return (f'<div class="za-card"><h4>{escape(tr("records", lang))}：{escape(what)}</h4>'
+        return (f'<div class="za-card"><h4>{escape(tr("records", lang))}{colon(lang)}{escape(what)}</h4>'
                 f'<div class="za-muted">{escape(tr("no_data", lang))}</div></div>')
     contract = BY_NAME.get(str(frame.attrs.get("table", "")))
     labels = {f.name: (f.en if lang == "en" else f.zh) for f in contract.fields} if contract else {}
@@ -61,7 +61,7 @@ def records_html(what: str, frame: pd.DataFrame, lang: str) -> str:
     missing = sum(1 for r in rows if r["_in"] == no)
     cols = [Col("_in", tr("counted", lang)), *(Col(c, labels.get(c, c)) for c in shown)]
     note = tr("records_note", lang).format(n=len(rows), missing=missing)
-    return (f'<div class="za-card za-records"><h4>{escape(tr("records", lang))}：{escape(what)}</h4>'
+    return (f'<div class="za-card za-records"><h4>{escape(tr("records", lang))}{colon(lang)}{escape(what)}</h4>'
             f'<div class="za-muted">{escape(note)}</div>'
             f'<div class="za-scroll" style="max-height:360px">{table(rows, cols, cls="za-table za-sticky")}</div></div>')
 
@@ -116,11 +116,11 @@ def detail_html(d: Detail, lang: str, ind: object = None, records: tuple[str, pd
     std = f"{tr('standard', lang)} {standard_text(c, lang)} {c.standard_source}" if c.qualified is not None else ""
     unit = unit_text(c.unit, lang) if c.unit not in ("%", "", "1") else ""
     head = (f'<div class="za-card"><h3>{escape(cell_name(c, lang))}</h3>'
-            f'<div>{escape(tr("value", lang))}：<b class="za-detail-value" data-raw="{c.value!r}">'
+            f'<div>{escape(tr("value", lang))}{colon(lang)}<b class="za-detail-value" data-raw="{c.value!r}">'
             f"{escape(c.text)}</b> {escape(unit)} &nbsp; {level_html(c.level, lang) if c.level else ''} &nbsp; "
-            f'{escape(tr("target", lang))}：{escape(c.fmt(c.target))} {target_state(c, lang)} &nbsp; '
-            f'{escape(tr("peer_median", lang))}：{escape(c.fmt(c.peer_median))} &nbsp; '
-            f'{escape(tr("percentile", lang))}：{escape(percentile_text(c.percentile, lang))}</div>'
+            f'{escape(tr("target", lang))}{colon(lang)}{escape(c.fmt(c.target))} {target_state(c, lang)} &nbsp; '
+            f'{escape(tr("peer_median", lang))}{colon(lang)}{escape(c.fmt(c.peer_median))} &nbsp; '
+            f'{escape(tr("percentile", lang))}{colon(lang)}{escape(percentile_text(c.percentile, lang))}</div>'
             f'<div class="za-muted">{escape(std)}</div>{formula_html(d, ind, lang)}{survey_html(d.survey, lang)}</div>')
     lines = [(c.qualified, PALETTE["standard"], "合格" if lang == "zh" else "standard")] if c.qualified else []
     if c.peer_median is not None:

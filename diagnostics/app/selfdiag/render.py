@@ -9,7 +9,7 @@ from ...reports.fmt import METHOD_LABELS, format_value
 from ...reports.wording import public_message, public_rule, public_source
 from ...warnings.verdict import SCOPE_EN, SCOPE_ZH
 from ..board import Board, Cell, Item
-from ..i18n import item_name, level_name, pick, tr, unit_text
+from ..i18n import colon, item_name, level_name, pick, tr, unit_text
 from ..markup import Col, Td, sparkline, table
 from ..theme import badge, level_html, severity_badge
 
@@ -67,7 +67,8 @@ def summary_html(board: Board, lang: str, attrs: Callable[[str], str] | None = N
     scope = SCOPE_ZH if lang == "zh" else SCOPE_EN  # which warnings the lights count, stated once
     return (f'<div class="za-card"><h3>{escape(board.school_name)}<span class="za-muted">{escape(level)} · '
             f'{escape(academic_year(board.year, lang))}{where}</span></h3>'
-            f'<div>{escape(tr("overall", lang))}：{badge(board.overall, lang)} &nbsp; {escape(tr("card", lang))}：'
+            f'<div>{escape(tr("overall", lang))}{colon(lang)}{badge(board.overall, lang)} &nbsp; '
+            f'{escape(tr("card", lang))}{colon(lang)}'
             f'{badge(card_status, lang, card_text)}'
             f'<span class="za-muted"> {escape(public_message(board.card_reasons)[:160])}</span></div>'
             f'<div class="za-lights">{"".join(lights)}</div><p class="za-muted">{escape(scope)}</p>'
