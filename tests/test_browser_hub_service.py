@@ -52,7 +52,13 @@ def wait_kernels(hub, expected: int, seconds: float = 150) -> int:  # noqa: ANN0
 
 def test_preheated_kernels_wait_before_anyone_asks(hub):
     assert wait_kernels(hub, POOL * len(POOLED)) == POOL * len(POOLED)
-    assert "Kernel pool of self_diagnosis.ipynb is filled" in hub.log.read_text()
+    end = time.monotonic() + 180  # each says so when it has run its dashboard up to the wait for a request
+    while time.monotonic() < end and len(re.findall(r"\[zhengai\] dashboard \w+ ready", hub.log.read_text())) \
+            < POOL * len(POOLED):
+        time.sleep(1)
+    log = hub.log.read_text()
+    assert len(re.findall(r"\[zhengai\] dashboard \w+ ready", log)) >= POOL * len(POOLED)
+    assert "Kernel pool of self_diagnosis.ipynb is filled" in log and "GET /hub/api/user (" not in log  # no one asked yet
 
 
 def test_a_school_user_sees_only_their_school_whatever_the_browser_sends(hub, browser):  # noqa: F811
