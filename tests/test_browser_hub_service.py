@@ -104,6 +104,8 @@ def test_a_kernel_is_its_owners_only(hub, browser):  # noqa: F811
                        b_context.request.delete(hub.url(PREFIX + f"api/kernels/{kernel}"), headers=xsrf),
                        b_context.request.post(hub.url(PREFIX + f"voila/api/shutdown/{kernel}"), headers=xsrf)):
             assert answer.status == 403 and "this kernel is not yours" in answer.text(), (answer.url, answer.status)
+        # the socket that hands a kernel its request (with the person's hub token) is the kernels' only
+        assert b_context.request.get(hub.url(PREFIX + f"voila/query/{kernel}")).status == 403
         # nobody is handed a preheated kernel that waits in the pool
         assert b_context.request.get(hub.url(PREFIX + "api/kernels")).status in (403, 404, 405)
         assert a_context.request.get(hub.url(PREFIX + f"api/kernels/{kernel}")).status == 200  # still alive

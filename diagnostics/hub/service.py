@@ -159,6 +159,20 @@ def _owned_class(cls: type) -> type:
     return OwnedKernel
 
 
+def _kernels_only(cls: type) -> type:
+    """Voilà's request-info socket (``/voila/query/<kernel>``) hands a kernel its request, the person's hub
+    token included: only the kernels, which connect to the service directly, may open it; a connection
+    through the hub's proxy (which says whom it forwards for) is refused."""
+    from tornado.web import HTTPError
+
+    class KernelsOnly(cls):  # type: ignore[valid-type, misc]
+        def prepare(self) -> None:
+            if "X-Forwarded-For" in self.request.headers or self.request.remote_ip not in ("127.0.0.1", "::1"):
+                raise HTTPError(403, "仅供内核使用 / for the kernels only")
+
+    return KernelsOnly
+
+
 def _kernel_route(cls: type) -> bool:
     from jupyter_server.services.kernels.handlers import KernelHandler
     from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
@@ -191,6 +205,8 @@ def app_class() -> type:
                     cls = _page_class(cls)
                 elif isinstance(cls, type) and _kernel_route(cls):
                     cls = _owned_class(cls)
+                elif isinstance(cls, type) and issubclass(cls, RequestInfoSocketHandler):
+                    cls = _kernels_only(cls)
                 out.append((pattern, cls, *rest))
             landing = url_path_join(self.server_url, "voila/render/index.ipynb")
             return [(landing, landing_handler()), *out]
