@@ -106,9 +106,9 @@ def get_context(url: str | None = None, user: str | None = None) -> AppContext:
     return _context(url or person_url() or default_url(), user)
 
 
-def person_url() -> str | None:
+def person_url(name: str | None = None) -> str | None:
     """In the dashboards service over PostgreSQL with per-person roles (``zhengai hub --service
-    --db-credentials DIR``): the URL of the signed-in person's own database role."""
+    --db-credentials DIR``): the URL of the database role of ``name`` (default: the signed-in person)."""
     import os
 
     from ..access.roles import hub_identity
@@ -117,7 +117,7 @@ def person_url() -> str | None:
     folder = os.environ.get(CREDENTIALS_ENV, "").strip()
     if not folder:
         return None
-    name = hub_identity()
+    name = name or hub_identity()
     if name is None:
         raise PermissionError("数据库角色需要登录用户 / a database role needs a signed-in person")
     return person_db_url(folder, name)

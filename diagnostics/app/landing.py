@@ -8,7 +8,7 @@ from html import escape
 import ipywidgets as w
 from traitlets import HasTraits, Unicode
 
-from .i18n import LANGS, PLATFORM, tr
+from .i18n import LANGS, PLATFORM, colon, tr
 from .registry import dashboards
 from .theme import CSS, header, message
 
@@ -63,8 +63,8 @@ def landing_html(model: LandingModel) -> str:
         f'<div class="za-tile"><h3>{escape(tr(d.title, lang))}</h3><div class="za-muted">{escape(tr(d.subtitle, lang))}'
         f'</div><a class="za-open" href="{escape(d.notebook + suffix)}">{escape(tr("open", lang))} →</a></div>'
         for d in model.dashboards)
-    colon, open_, close = ("：", "（", "）") if lang == "zh" else (": ", " (", ")")
-    facts = " · ".join(f"{escape(tr(k, lang))}{colon}{escape(v)}{open_}{escape(q)}{close}"
+    open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+    facts = " · ".join(f"{escape(tr(k, lang))}{colon(lang)}{escape(v)}{open_}{escape(q)}{close}"
                        for k, (v, q) in model.facts.items())
     broken = "".join(f"<li>{escape(k)}: {escape(v)}</li>" for k, v in model.failures.items())
     year = dict(model.figures).get("fig_year")

@@ -53,6 +53,7 @@ def service_pool(args: argparse.Namespace) -> str:
 def run_hub(args: argparse.Namespace) -> int:
     from ..app.served import free_port
     from ..hub.config import HubSettings, proxy_command, write_files
+    from ..hub.service import DEFAULT_REFILL
     from ..store import home
 
     if (args.pool is not None or args.refill_delay is not None) and not args.service:
@@ -79,7 +80,7 @@ def run_hub(args: argparse.Namespace) -> int:
                            home=str(home()), notebooks=str(notebooks), state=str(state), proxy=proxy,
                            credentials=str(args.db_credentials.resolve()) if args.db_credentials else "",
                            service_pool=pool, service_port=free_port() if args.service else 0,
-                           service_refill=max(0.0, args.refill_delay if args.refill_delay is not None else 1.0))
+                           service_refill=max(0.0, args.refill_delay if args.refill_delay is not None else DEFAULT_REFILL))
     config = write_files(settings)
     print(f"登录地址 / sign in at: http://127.0.0.1:{args.port}/  (Ctrl-C 停止 / to stop)", flush=True)
     from jupyterhub.app import JupyterHub

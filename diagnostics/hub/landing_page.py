@@ -25,16 +25,12 @@ SWITCH_CSS = """<style>
 def person_context(name: str) -> Any:  # noqa: ANN401 - an AppContext
     """The context of the registered user ``name`` (authenticated by the hub for this request), on
     their own database role where the deployment has them."""
-    import os
-
     from ..access.errors import PermissionDenied
     from ..access.roles import load_user
-    from ..app.context import CREDENTIALS_ENV, AppContext, indicator_models
+    from ..app.context import AppContext, indicator_models, person_url
     from ..store import default_url, make_engine
-    from .config import person_db_url
 
-    folder = os.environ.get(CREDENTIALS_ENV, "").strip()
-    engine = make_engine(person_db_url(folder, name) if folder else default_url())
+    engine = make_engine(person_url(name) or default_url())
     with engine.connect() as conn:
         user = load_user(conn, name)
     if user is None:

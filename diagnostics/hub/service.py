@@ -23,20 +23,18 @@ Voilà server, started and watched by JupyterHub at ``/services/dashboards/``, s
 from __future__ import annotations
 
 import argparse
-import inspect
 import os
 import sys
 import time
 from typing import Any
 
-from ..access.roles import REQUEST_TOKEN_ENV as TOKEN_ENV  # noqa: F401 - the kernel's name of TOKEN_HEADER
 from .config import IOPUB_TIMEOUT, KERNEL_CULL_EVERY, KERNEL_IDLE, TEMPLATE
 
 SERVICE = "dashboards"
 PREFIX = f"/services/{SERVICE}/"
 LANDING_URL = PREFIX + "voila/render/index.ipynb"
 USER_HEADER, TOKEN_HEADER = "X-Zhengai-User", "X-Zhengai-Token"
-USER_ENV = "HTTP_X_ZHENGAI_USER"  # as Voilà names the header in the kernel (TOKEN_ENV for the token)
+USER_ENV = "HTTP_X_ZHENGAI_USER"  # as Voilà names the header in the kernel (roles.REQUEST_TOKEN_ENV: the token)
 ACCESS_SCOPE = f"access:services!service={SERVICE}"
 DEFAULT_POOL = 2
 # seconds before a kernel handed out is replaced in the pool: a rush is served from the pool prepared
@@ -131,16 +129,15 @@ def _mark_request(handler: Any) -> None:  # noqa: ANN401
 
 
 async def _prepared(handler: Any, parent: type) -> None:  # noqa: ANN401
-    done = parent.prepare(handler)
-    if inspect.isawaitable(done):
-        await done
+    from jupyter_core.utils import ensure_async
+
+    await ensure_async(parent.prepare(handler))
 
 
 def _page_class(cls: type) -> type:
     class ServicePage(cls):  # type: ignore[valid-type, misc]
         async def prepare(self) -> None:
-            await _prepared(self, cls)
-            self.xsrf_token  # noqa: B018 - sets the cookie the page's shutdown request sends back
+            await _prepared(self, cls)  # zhengai serve's page: who asks, and the _xsrf cookie
             _mark_request(self)
 
     return ServicePage
@@ -238,6 +235,8 @@ def _record_preheated(info_handler: type) -> None:
 def _record_started(kernel_manager: Any) -> None:  # noqa: ANN401
     """A kernel started for a request (the pool was empty) carries the person in its environment; a
     kernel just handed to a person is not culled before its page could connect."""
+    from jupyter_core.utils import ensure_async
+
     start, shutdown, cull = kernel_manager.start_kernel, kernel_manager.shutdown_kernel, kernel_manager.cull_kernel_if_idle
 
     async def start_kernel(*args: Any, **kwargs: Any) -> str:  # noqa: ANN401
@@ -247,16 +246,11 @@ def _record_started(kernel_manager: Any) -> None:  # noqa: ANN401
 
     async def shutdown_kernel(kernel_id: str, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
         KernelOwners.forget(kernel_id)
-        done = shutdown(kernel_id, *args, **kwargs)
-        if inspect.isawaitable(done):
-            await done
+        await ensure_async(shutdown(kernel_id, *args, **kwargs))
 
     async def cull_kernel_if_idle(kernel_id: str) -> None:
-        if KernelOwners.just_handed(kernel_id):
-            return
-        done = cull(kernel_id)
-        if inspect.isawaitable(done):
-            await done
+        if not KernelOwners.just_handed(kernel_id):
+            await ensure_async(cull(kernel_id))
 
     kernel_manager.start_kernel, kernel_manager.shutdown_kernel = start_kernel, shutdown_kernel
     kernel_manager.cull_kernel_if_idle = cull_kernel_if_idle
