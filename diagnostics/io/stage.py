@@ -4,12 +4,16 @@ ID numbers, and keep the typed pieces with each school-year's content hash.
 Nothing is written to the store here.  Pieces are kept in memory for small
 inputs and pickled to a private temporary folder for big ones, so that a
 province's data is never in memory at once.  Checks that need a whole table —
-key uniqueness, the wrong-ID-column check — are made over all pieces.
+key uniqueness, the wrong-ID-column check — are made over all pieces.  The tables of a big folder or
+workbook are staged side by side in forked worker processes (each table in one process, its pieces
+in the shared temporary folder); issues come out in the tables' order, as one process gives them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -33,14 +37,23 @@ from .targets import check_targets
 from .validate import Parsed, check_school_refs, check_sheet, duplicate_key_issue, no_tables_issue
 
 SPILL_BYTES = 64 * 2**20  # inputs bigger than this keep their typed pieces on disk
+WORKERS = min(4, os.cpu_count() or 1)  # processes staging the tables of a big folder or workbook
 
 
 class PieceStore:
     """Typed pieces of each table, in memory or pickled to a temporary folder."""
 
-    def __init__(self, on_disk: bool) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="zhengai-import-")) if on_disk else None
+    def __init__(self, on_disk: bool, folder: Path | None = None) -> None:
+        self.folder = folder or (Path(tempfile.mkdtemp(prefix="zhengai-import-")) if on_disk else None)
         self._pieces: dict[str, list] = {}
+
+    def paths(self, table: str) -> list[Path]:
+        """The files of a table's pieces (a store on disk)."""
+        return list(self._pieces.get(table, []))
+
+    def adopt(self, table: str, paths: list[Path]) -> None:
+        """Take over the pieces another process wrote into this store's folder."""
+        self._pieces[table] = list(paths)
 
     def put(self, table: str, frame: pd.DataFrame, sheet: Sheet) -> None:
         entry = (frame, sheet.rows)
@@ -147,8 +160,10 @@ def stage(path: Path, engine: Engine | None = None, allow_hidden: bool = False) 
     staged.sha256 = digest.hexdigest()
     staged.sources = {s.table.name: s for s in sources}
     staged.store = PieceStore(on_disk=sum(s.size for s in sources) > SPILL_BYTES)
+    # a zip's members are read through one open file: its position would be shared by the processes
+    side_by_side = staged.store.folder is not None and Path(path).suffix.lower() != ".zip"
     try:
-        _stage_sources(sources, staged, engine)
+        _stage_sources(sources, staged, engine, side_by_side)
     except BaseException:
         staged.store.close()  # no temporary pieces left behind
         raise
@@ -157,22 +172,73 @@ def stage(path: Path, engine: Engine | None = None, allow_hidden: bool = False) 
     return staged
 
 
-def _stage_sources(sources: list[Source], staged: Staged, engine: Engine | None) -> None:
+def _stage_sources(sources: list[Source], staged: Staged, engine: Engine | None, side_by_side: bool) -> None:
     known: set[str] = set()
     if engine is not None:
         with engine.connect() as conn:
             known = set(conn.execute(select(schools_table.c.school_id)).scalars())
     schools_ok = True
-    for source in sorted(sources, key=lambda s: s.table.name != "schools"):  # schools first
-        if source.table.name == "schools":
+    others = [s for s in sources if s.table.name != "schools"]
+    for source in sources:
+        if source.table.name == "schools":  # first: the other tables refer to its schools
             frame = _stage_schools(source, staged.issues)
             schools_ok = frame is not None
             if frame is not None:
                 staged.schools = frame
                 staged.rows += len(frame)
                 known |= set(frame["school_id"].dropna())
-            continue
-        staged.rows += _stage_table(source, staged, known if schools_ok else None)
+    schools = known if schools_ok else None
+    workers = min(WORKERS, len(others))
+    if side_by_side and workers > 1 and not multiprocessing.current_process().daemon:
+        _stage_side_by_side(others, staged, schools, workers)
+        return
+    for source in others:
+        staged.rows += _stage_table(source, staged, schools)
+
+
+@dataclass
+class _Part:
+    """What a worker process found in one table: its issues and notes, hashes, rows and piece files."""
+
+    issues: list[ImportIssue]
+    notes: list[ImportIssue]
+    hashes: dict[tuple[str, int], str]
+    rows: int
+    paths: list[Path]
+
+
+_JOB: tuple[list[Source], Path, set[str] | None] | None = None  # what forked workers read: set before the fork
+
+
+def _stage_alone(i: int) -> _Part:
+    """Stage table ``i`` of the job in a worker process; its pieces go to the shared folder."""
+    assert _JOB is not None
+    sources, folder, schools = _JOB
+    name = sources[i].table.name
+    part = Staged(store=PieceStore(on_disk=True, folder=folder))  # never closed here: the parent owns the folder
+    rows = _stage_table(sources[i], part, schools)
+    return _Part(part.issues, part.notes, part.tables[name].hashes, rows, part.store.paths(name))
+
+
+def _stage_side_by_side(others: list[Source], staged: Staged, schools: set[str] | None, workers: int) -> None:
+    """Stage the tables in forked worker processes, biggest first; issues are kept in the tables' order,
+    as one process would report them."""
+    global _JOB
+    store = staged.store
+    _JOB = (others, store.folder, schools)
+    order = sorted(range(len(others)), key=lambda i: -others[i].size)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = dict(zip(order, pool.map(_stage_alone, order, chunksize=1)))
+    finally:
+        _JOB = None
+    for i, source in enumerate(others):
+        part, name = parts[i], source.table.name
+        staged.issues.extend(part.issues)
+        staged.notes.extend(part.notes)
+        store.adopt(name, part.paths)
+        staged.tables[name] = TableInput(name, part.hashes, lambda name=name: store.frames(name), part.rows)
+        staged.rows += part.rows
 
 
 def _stage_schools(source: Source, issues: list[ImportIssue]) -> pd.DataFrame | None:
