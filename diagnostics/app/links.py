@@ -3,7 +3,9 @@
 ``self_diagnosis.ipynb?school=4136010001&year=2024&indicator=employment_rate&lang=en`` opens that
 school-year, that indicator, in English.  The address is read when the page is requested (a
 preheated kernel waits for it: :func:`request_query`); a school outside the person's scope is
-refused with a clear page, Chinese first, and nothing of it is read.
+refused with a clear page, Chinese first, and nothing of it is read.  Each dashboard whose model carries
+that state shows the address of what is on the screen (:func:`permalink`), kept up to date as the
+person chooses another school, year, indicator or language: a link to copy and send.
 """
 
 from __future__ import annotations
@@ -82,6 +84,39 @@ def request_query() -> str:
             return os.environ.get("QUERY_STRING", "") or ""
         log.warning("no request reached this preheated kernel yet: waiting again")
         time.sleep(1)
+
+
+LINK_TRAITS = ("school", "year", "indicator", "lang")
+
+
+def link_of(model: Any) -> Link:  # noqa: ANN401 - a dashboard model (traitlets)
+    """The :class:`Link` of what a dashboard's model shows now (unset choices left out)."""
+    found = {k: getattr(model, k) for k in LINK_TRAITS if model.has_trait(k)}
+    return Link(found.get("school") or None, found.get("year") or None, found.get("indicator") or None,
+                found.get("lang") or "zh")
+
+
+def permalink_html(notebook: str, link: Link) -> str:
+    """The line that gives the address of the view: relative to the page, so it works behind any prefix."""
+    import html
+
+    href = notebook + (f"?{link.query()}" if link.query() else "")
+    label = "本页链接（可复制发送）：" if link.lang == "zh" else "Link to this view (copy to share): "
+    return (f'<div class="za-permalink za-help">{label}<a href="{html.escape(href)}">'
+            f"{html.escape(href)}</a></div>")
+
+
+def permalink(model: Any, notebook: str) -> Any:  # noqa: ANN401 - a model in, a widget out
+    """A line with the address of what ``model`` shows, updated whenever one of its choices changes."""
+    import ipywidgets as w
+
+    line = w.HTML(permalink_html(notebook, link_of(model)))
+
+    def update(_change: object = None) -> None:
+        line.value = permalink_html(notebook, link_of(model))
+
+    model.observe(update, names=[k for k in LINK_TRAITS if model.has_trait(k)])
+    return line
 
 
 def check_scope(ctx: Any, link: Link) -> None:  # noqa: ANN401 - an AppContext

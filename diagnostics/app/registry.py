@@ -76,7 +76,7 @@ def build(key: str, ctx: object = None, **choices: object) -> object:
     request: the store is read, as the person who asks and with the state their address carries
     (:mod:`.links`), only then.
     """
-    from .links import Link, LinkRefused, check_scope, parse, refusal_page, request_query
+    from .links import Link, LinkRefused, check_scope, parse, permalink, refusal_page, request_query
 
     link, module, failure = Link(), None, None
     try:
@@ -99,6 +99,8 @@ def build(key: str, ctx: object = None, **choices: object) -> object:
         view = module.create(ctx, **{**link.choices(dash.link_keys), **choices})
         follow(view, link)
         root = view.root
+        if dash.link_keys and getattr(view, "model", None) is not None and hasattr(root, "children"):
+            root.children = (*root.children, permalink(view.model, dash.notebook))
     except LinkRefused as exc:
         log.info("address refused: %s", exc)
         root = refusal_page(exc, link.lang)
