@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import io
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -30,6 +29,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from .palette import CSS_FONT_STACK, PALETTE, SERIES, STATUS, Status  # noqa: E402, F401 - re-exported
+
 #: Families tried in order (Simplified Chinese forms first).
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
                 "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC")
@@ -39,48 +40,6 @@ CJK_FONT_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
                   "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
                   "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FONT_ENV = "ZHENGAI_CJK_FONT"
-#: CSS font stack for HTML documents (the browser finds the same fonts through fontconfig).
-CSS_FONT_STACK = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", '
-                  '"Microsoft YaHei", "PingFang SC", sans-serif')
-
-# One palette (Okabe–Ito, readable by colour-blind readers) for series, and the status colours.
-PALETTE = {
-    "school": "#0072B2",  # this school
-    "peer": "#999999",  # peers / province
-    "band": "#D9E3EE",  # peer inter-quartile band
-    "standard": "#D55E00",  # 合格 line
-    "restriction": "#7F0000",  # 限制招生 line
-    "target": "#009E73",  # the school's own target
-    "accent": "#E69F00",
-    "ink": "#222222",
-    "grid": "#E5E5E5",
-}
-SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-
-
-@dataclass(frozen=True)
-class Status:
-    """How a traffic-light status is shown: colour, a shape symbol and a word (never colour alone)."""
-
-    key: str
-    colour: str
-    symbol: str
-    word: str
-    meaning: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.symbol} {self.word}"
-
-
-STATUS = {
-    "red": Status("red", "#C0392B", "■", "红灯", "需整改"),
-    "yellow": Status("yellow", "#D68910", "▲", "黄灯", "需关注"),
-    "green": Status("green", "#1E8449", "●", "绿灯", "正常"),
-    "none": Status("none", "#7F8C8D", "○", "无数据", "暂无判断依据"),
-    "unreported": Status("unreported", "#7F8C8D", "◌", "未上报", "本学年尚未上报状态数据"),
-}
-
 _family: str | None = None
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from ..charts import PALETTE
+from ..palette import PALETTE
 from ..reports.svg import Canvas, Scale, nice_ticks, tick_label, wrap
 
 

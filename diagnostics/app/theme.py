@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..charts import CSS_FONT_STACK, PALETTE, STATUS
+from ..palette import CSS_FONT_STACK, PALETTE, STATUS
 from ..reports.fmt import LEVEL_LABELS, SEVERITY_LABELS
 
 INK, MUTED, LINE, PAGE, BRAND = PALETTE["ink"], "#5f6b7a", "#dde3ea", "#f4f6f9", "#12355b"

@@ -16,7 +16,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from ..charts import STATUS
+from ..palette import STATUS
 from .disclosure import MARK, NOTE, judged
 from .fmt import format_value, numeral
 from .layout import Layout, load_layout

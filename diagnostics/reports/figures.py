@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..charts import PALETTE, SERIES
+from ..palette import PALETTE, SERIES
 from .model import IndicatorRow
 from .svg import Canvas, Panel, Scale, domain, legend, nice_ticks, tick_label, wrap
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..charts import CSS_FONT_STACK, STATUS
+from ..palette import CSS_FONT_STACK, STATUS
 from ..warnings.verdict import SCOPE_ZH
 from .city import CityReport
 from .figures import box_by_group, median_trends, rank_intervals, trend_chart

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..charts import STATUS
+from ..palette import STATUS
 from ..workflow.narratives import BY_KEY as NARRATIVE_SECTIONS
 from .fmt import DIRECTION_LABELS, LEVEL_LABELS, SEVERITY_LABELS, numeral
 from .provenance import Provenance

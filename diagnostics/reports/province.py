@@ -12,8 +12,8 @@ from datetime import datetime
 
 import pandas as pd
 
-from ..charts import STATUS
 from ..engine import thresholds
+from ..palette import STATUS
 from ..warnings.verdict import Verdict
 from .disclosure import judged
 from .fmt import METHOD_LABELS, format_value, is_missing, numeral, unit_label

@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Sequence
 from html import escape
 
-from ..charts import PALETTE
+from ..palette import PALETTE
 
 Point = tuple[float, float]
 

@@ -22,7 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from ..charts import STATUS
+from ..palette import STATUS
 from .fmt import clean_text
 
 BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "黑体", "Arial"

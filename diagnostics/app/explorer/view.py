@@ -7,7 +7,7 @@ from html import escape
 import ipywidgets as w
 import pandas as pd
 
-from ...charts import PALETTE
+from ...palette import PALETTE
 from ...reports.fmt import DIRECTION_LABELS, format_value
 from ..i18n import item_name, level_name, pick, tr, unit_text
 from ..markup import Col, chart, scatter, strip_plot, table

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...charts import STATUS
 from ...io.cells import workbook_bytes
+from ...palette import STATUS
 from ...reports.excel import write_table
 from ...reports.fmt import COUNT_UNITS, PERCENT, sheet_title
 from ...warnings.verdict import LIGHT_EN, LIGHT_ZH

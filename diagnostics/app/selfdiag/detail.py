@@ -8,8 +8,8 @@ from html import escape
 
 import pandas as pd
 
-from ...charts import PALETTE
 from ...contract import BY_NAME
+from ...palette import PALETTE
 from ...reports.figures import trend_chart
 from ...reports.fmt import format_value
 from ...reports.model import IndicatorRow, TrendPoint
