@@ -9,7 +9,9 @@ self-diagnosis dashboard and changes the year ``--changes`` times.  Prints
 * sign-in → landing page interactive (this spawns the person's server), p50 / p95 / max;
 * navigation → self-diagnosis board interactive (``performance.now()`` at the board's values), p50 / p95;
 * widget change → board updated (MutationObserver in the page), p50 / p95;
-* peak resident memory of the hub and everything it started (sampled every second);
+* peak memory of the hub and everything it started, sampled every second: ``peak_mb`` the sum of
+  proportional set sizes (a library page shared by every kernel counts once), ``peak_rss_sum_mb``
+  the plain sum of resident sizes (counts it once per process);
 * kernels (and servers) alive 2 minutes after every page closed.
 
 Targets (issue 12): p95 ≤ 5 s, widget p95 ≤ 300 ms, peak ≤ 12 GB, no kernel alive 2 min after close.
@@ -84,13 +86,14 @@ class Sampler:
     """The hub's memory every second, in a thread; ``peak`` in MB."""
 
     def __init__(self, hub: HubServed) -> None:
-        self.hub, self.peak, self._stop = hub, 0.0, threading.Event()
+        self.hub, self.peak, self.peak_rss, self._stop = hub, 0.0, 0.0, threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
         while not self._stop.wait(1.0):
-            self.peak = max(self.peak, self.hub.memory_mb())
+            self.peak = max(self.peak, self.hub.memory_mb(shared_once=True))
+            self.peak_rss = max(self.peak_rss, self.hub.memory_mb())
 
     def stop(self) -> float:
         self._stop.set()
@@ -167,7 +170,7 @@ async def run(hub: HubServed, names: list[str], within: float, n_changes: int, s
                           "max": round(max(landing), 2)},
             "board_s": {"p50": round(pct(board, .5), 2), "p95": round(pct(board, .95), 2), "max": round(max(board), 2)},
             "change_ms": {"p50": round(pct(flat, .5)), "p95": round(pct(flat, .95)), "n": len(flat)} if flat else {},
-            "kernels_open": open_kernels, "peak_mb": round(peak),
+            "kernels_open": open_kernels, "peak_mb": round(peak), "peak_rss_sum_mb": round(sampler.peak_rss),
             "after_close_s": round(time.perf_counter() - closed_at), "kernels_after_close": hub.kernels(),
             "servers_after_close": hub.servers(), "pool_spare": spare, "failed": failed,
             "page_kernels_after_close": page_kernels(hub)}

@@ -4,6 +4,7 @@ kernel, and the hub token kept out of the kernels' environment."""
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 from tornado.httputil import HTTPHeaders
@@ -111,23 +112,67 @@ def test_a_pool_per_dashboard_or_one_size_for_the_main_ones():
 
 
 def test_a_preheated_kernel_waits_again_when_its_first_wait_got_no_request(monkeypatch):
-    import voila.utils
-
     from diagnostics.app import links
 
     calls = []
 
-    def wait_for_request(url=None):  # the first connection times out on a busy server; the second gets it
-        calls.append(url)
+    def wait_for_request():  # the first connection times out on a busy server; the second gets it
+        calls.append(1)
         if len(calls) == 2:
             monkeypatch.setenv("SCRIPT_NAME", "/services/dashboards/voila/render/self_diagnosis.ipynb")
             monkeypatch.setenv("QUERY_STRING", "school=S1&year=2024")
 
     monkeypatch.setenv("VOILA_PREHEAT", "True")
     monkeypatch.setenv("SCRIPT_NAME", "/left/over")  # a name left from before does not count as a request
-    monkeypatch.setattr(voila.utils, "wait_for_request", wait_for_request)
+    monkeypatch.setattr(links, "wait_for_request", wait_for_request)
     monkeypatch.setattr(links.time, "sleep", lambda _s: None)
     assert links.request_query() == "school=S1&year=2024" and len(calls) == 2
+
+
+def test_the_request_comes_from_voilas_socket_for_this_kernel(monkeypatch):
+    """The kernel's own client asks the socket Voilà names in its variables and takes the request's
+    variables, as Voilà's helper would; a socket that does not open leaves the environment as it was."""
+    import asyncio
+    import json
+    import threading
+
+    from websockets.asyncio.server import serve
+
+    from diagnostics.app import links
+
+    asked, ready, stop = [], threading.Event(), threading.Event()
+    request = {"SCRIPT_NAME": "/services/dashboards/voila/render/review.ipynb", "QUERY_STRING": "year=2024"}
+
+    async def answer(socket):
+        asked.append(socket.request.path)
+        await socket.send(json.dumps(request))
+
+    async def main():
+        async with serve(answer, "127.0.0.1", 0) as server:
+            monkeypatch.setenv("VOILA_APP_PORT", str(server.sockets[0].getsockname()[1]))
+            ready.set()
+            while not stop.is_set():
+                await asyncio.sleep(0.05)
+
+    thread = threading.Thread(target=lambda: asyncio.run(main()), daemon=True)
+    for key, value in {"VOILA_APP_IP": "127.0.0.1", "VOILA_SERVER_URL": "/services/dashboards/",
+                       "VOILA_KERNEL_ID": "k-123"}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("VOILA_WS_BASE_URL", raising=False)
+    monkeypatch.delenv("SCRIPT_NAME", raising=False)
+    thread.start()
+    assert ready.wait(10)
+    try:
+        links.wait_for_request()
+    finally:
+        stop.set()
+        thread.join(10)
+    assert asked == ["/services/dashboards/voila/query/k-123"]
+    assert {k: os.environ[k] for k in request} == request
+    monkeypatch.delenv("SCRIPT_NAME")
+    monkeypatch.setenv("VOILA_APP_PORT", "9")  # nothing listens: no request, no exception
+    links.wait_for_request()
+    assert "SCRIPT_NAME" not in os.environ
 
 
 def test_pool_options_go_with_service_and_are_checked(capsys, tmp_path):

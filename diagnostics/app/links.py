@@ -62,21 +62,20 @@ def parse(query: str) -> Link:
 
 
 REQUEST_MARK = "SCRIPT_NAME"  # Voilà puts the page's path in every request it hands a kernel
+OPEN_TIMEOUT = 5  # seconds, as Voilà's own helper
 
 
 def request_query() -> str:
     """The query string of the page request.  A preheated kernel waits here until a person asks.
 
-    A kernel started for its request has the request in its environment; only a preheated one imports
-    Voilà's helper (which loads the whole Jupyter server: seconds a visitor should not wait for).
+    A kernel started for its request has the request in its environment; a preheated one asks Voilà's
+    request socket (:func:`wait_for_request`).
     """
     if os.environ.get("VOILA_PREHEAT", "False") == "False":
         return os.environ.get("QUERY_STRING", "")
-    from voila.utils import wait_for_request
-
-    # Voilà's helper gives up when its connection to the server is not open within 5 s (a busy server
-    # filling its pool); it then returns without a request, and the page would be built for no one.
-    # Every request sets SCRIPT_NAME: wait again until one has come.
+    # The wait gives up when its connection to the server is not open within 5 s (a busy server filling
+    # its pool); it then returns without a request, and the page would be built for no one.  Every
+    # request sets SCRIPT_NAME: wait again until one has come.
     os.environ.pop(REQUEST_MARK, None)
     while True:
         wait_for_request()
@@ -84,6 +83,43 @@ def request_query() -> str:
             return os.environ.get("QUERY_STRING", "") or ""
         log.warning("no request reached this preheated kernel yet: waiting again")
         time.sleep(1)
+
+
+def request_socket() -> str:
+    """The address of Voilà's request socket for this kernel, from the variables Voilà gives it."""
+    env = os.environ.get
+    protocol, ip, port = env("VOILA_WS_PROTOCOL", "ws"), env("VOILA_APP_IP", "127.0.0.1"), env("VOILA_APP_PORT", "8866")
+    base = env("VOILA_WS_BASE_URL", env("VOILA_SERVER_URL", "/"))
+    return f"{protocol}://{ip}:{port}{base}voila/query/{env('VOILA_KERNEL_ID', '')}"
+
+
+def wait_for_request() -> None:
+    """Wait for the request a preheated kernel is handed and put its variables in the environment.
+
+    What ``voila.utils.wait_for_request`` does (the same socket, variables and 5-s open timeout), without
+    importing Voilà's server side (Jupyter server, templates: 47 MB and 3 s in every kernel of a pool).
+    """
+    import asyncio
+    import json
+    import threading
+
+    from websockets.asyncio.client import connect
+
+    found: list[str] = []
+
+    async def receive() -> None:
+        try:
+            async with connect(request_socket(), open_timeout=OPEN_TIMEOUT) as socket:
+                found.append(str(await socket.recv()))
+        except (TimeoutError, OSError) as exc:
+            log.warning("Voilà's request socket did not answer: %s", exc)
+
+    # a thread of its own: the kernel's event loop is running while the notebook's cell waits here
+    thread = threading.Thread(target=lambda: asyncio.run(receive()))
+    thread.start()
+    thread.join()
+    for key, value in (json.loads(found[0]).items() if found else ()):
+        os.environ[key] = str(value)
 
 
 LINK_TRAITS = ("school", "year", "indicator", "lang")

@@ -111,16 +111,23 @@ def build(key: str, ctx: object = None, **choices: object) -> object:
     return root
 
 
+#: modules every dashboard's first build would otherwise import after the person has asked
+WARM_MODULES = ("websockets.asyncio.client", "pyarrow.parquet", "pyarrow.dataset", "diagnostics.app.data", "diagnostics.app.cache",
+                "diagnostics.warnings.verdict", "diagnostics.reports.source", "diagnostics.access")
+
+
 def warm() -> None:
-    """What a kernel may prepare before anyone asks: the indicator models (nothing of the store), and in a
-    preheated kernel Voilà's helper that waits for the request (it imports the Jupyter server)."""
-    import os
+    """What a kernel may prepare before anyone asks: the indicator models and the code that reads and
+    judges the store (nothing of the store itself), and the client of Voilà's request socket."""
+    import importlib
 
     from .context import indicator_models
+    from .pinyin import pinyin_key
 
     indicator_models()
-    if os.environ.get("VOILA_PREHEAT", "False") != "False":
-        import voila.utils  # noqa: F401
+    pinyin_key("诊改")  # loads the pinyin dictionaries
+    for name in WARM_MODULES:
+        importlib.import_module(name)
 
 
 def follow(view: object, link: object) -> None:

@@ -61,12 +61,16 @@ class HubServed:
         """How many people's servers run under the hub now."""
         return sum(1 for p in self.processes() if _runs(p, "jupyterhub-singleuser"))
 
-    def memory_mb(self) -> float:
-        """Resident memory of the hub and all it started, in MB."""
+    def memory_mb(self, shared_once: bool = False) -> float:
+        """Resident memory of the hub and all it started, in MB.
+
+        ``shared_once``: proportional set size (PSS: a page shared by n processes counts 1/n in each), so
+        that the libraries every kernel maps count once in the sum; else the plain sum of resident sizes.
+        """
         total = 0
         for p in self.processes():
             try:
-                total += p.memory_info().rss
+                total += p.memory_full_info().pss if shared_once else p.memory_info().rss
             except Exception:  # a process that ended meanwhile
                 pass
         return total / 2**20
