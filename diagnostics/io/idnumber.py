@@ -12,6 +12,7 @@ it is replaced by :func:`keyed_hash` before anything is written anywhere.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -25,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .coerce import clean_cells
+from .coerce import cells_matching, clean_cells, cleaned, code_class
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -153,9 +154,8 @@ def _id_text(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip().upper().replace(" ", "")
 
 
-def _id_texts(raw: pd.Series) -> np.ndarray:
-    """Each cell as :func:`normalise` sees it before the shape check (``""`` when blank)."""
-    values = clean_cells(raw)
+def _id_texts(values: np.ndarray) -> np.ndarray:
+    """Each cleaned cell as :func:`normalise` sees it before the shape check (``""`` when blank)."""
     out = np.empty(len(values), dtype=object)
     out[:] = [("" if v is None else v.upper().replace(" ", "") if type(v) is str and v.isascii() else _id_text(v))
               for v in values]
@@ -168,7 +168,12 @@ def _id_texts(raw: pd.Series) -> np.ndarray:
 
 def normalise_many(raw: pd.Series) -> pd.Series:
     """Vectorised :func:`normalise`: 18-character numbers, ``None`` where the text is not one."""
-    values = _id_texts(raw)
+    return _normalised(clean_cells(raw), raw.index)
+
+
+def _normalised(cells: np.ndarray, index: pd.Index) -> pd.Series:
+    """:func:`normalise_many` of cleaned cells."""
+    values = _id_texts(cells)
     lengths = np.fromiter(map(len, values), np.int64, len(values))
     out = np.full(len(values), None, dtype=object)
     at18 = np.flatnonzero(lengths == 18)
@@ -179,7 +184,7 @@ def normalise_many(raw: pd.Series) -> pd.Series:
     if len(ok15):
         body = pd.Series([v[:6] + "19" + v[6:] for v in values[ok15]], dtype=object)
         out[ok15] = (body + check_chars(body)).to_numpy(dtype=object)
-    return pd.Series(out, index=raw.index, dtype=object)
+    return pd.Series(out, index=index, dtype=object)
 
 
 def check_chars(first17: pd.Series) -> pd.Series:
@@ -197,8 +202,8 @@ def check_many(raw: pd.Series, gender: pd.Series | None = None,
     ``birth_date`` (derived from the number) — the same outcomes as :func:`check` row by row.
     """
     index, n = raw.index, len(raw)
-    missing = pd.isna(clean_cells(raw))
-    number = normalise_many(raw)
+    cells, missing = cleaned(raw)
+    number = _normalised(cells, index)
     shaped = number.notna().to_numpy(dtype=bool)
     at = np.flatnonzero(shaped)
     cp = _codepoints(number.to_numpy(dtype=object)[at], 18).astype(np.int64)
@@ -236,6 +241,18 @@ def check_many(raw: pd.Series, gender: pd.Series | None = None,
 _SEP = r"[ \-.\u00a0\u3000\u2010-\u2015\u2212]?"
 # (``\d`` is any decimal digit, full-width ones too.)
 ID_SHAPED = re.compile(rf"(?<![\d])(\d(?:{_SEP}\d){{16}}{_SEP}[\dXxＸｘ]|\d(?:{_SEP}\d){{14}})(?![\dXxＸｘ])")
+_SEP_RANGES = ((0x20, 0x20), (0x2D, 0x2E), (0xA0, 0xA0), (0x2010, 0x2015), (0x2212, 0x2212), (0x3000, 0x3000))
+_ID_HINT = re.compile(rf"\d(?:{_SEP}\d){{14}}")  # in every ID-shaped run: finds the few cells worth a closer look
+
+
+@functools.cache
+def _id_hint_re2() -> str:
+    """:data:`_ID_HINT` for RE2, whose ``\\d`` is ASCII only: the digits are the code points ``re`` takes."""
+    every = "".join(map(chr, range(0x110000)))
+    digit = code_class(((m.start(), m.end() - 1) for m in re.finditer(r"\d+", every)), re2=True)
+    return f"{digit}(?:{code_class(_SEP_RANGES, re2=True)}?{digit}){{14}}"
+
+
 _NOT_DIGIT = re.compile(r"[^\dXx]")
 
 
@@ -257,10 +274,8 @@ def id_numbers_in(values: pd.Series) -> np.ndarray:
     texts = values.to_numpy(dtype=object)
     found = np.zeros(len(texts), bool)
     candidates: list[tuple[int, str]] = []
-    for at, v in enumerate(texts):
-        if type(v) is not str or len(v) < 15:
-            continue
-        candidates += [(at, _digits(m.group(1))) for m in ID_SHAPED.finditer(v)]
+    for at in np.flatnonzero(cells_matching(texts, _ID_HINT, _id_hint_re2())).tolist():
+        candidates += [(at, _digits(m.group(1))) for m in ID_SHAPED.finditer(texts[at])]
     if candidates:
         checked = check_many(pd.Series([c for _, c in candidates], dtype=object))["problem"].isna().to_numpy()
         found[[at for (at, _), real in zip(candidates, checked) if real]] = True

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..contract import Table
-from .coerce import clean_cells
+from .coerce import cleaned
 from .errors import ImportIssue, file_issue
 
 _SPACE = re.compile(r"[\s\u3000\u200b\ufeff]+")
@@ -34,6 +34,7 @@ class Sheet:
     frame: pd.DataFrame  # all str, columns renamed to contract field names
     rows: pd.Series  # the spreadsheet row number of each data row
     extra: dict = field(default_factory=dict)
+    clean: bool = False  # the cells are already cleaned (:func:`.coerce.cleaned`): text stripped, blank = None
 
 
 def norm_label(text: object) -> str:
@@ -121,8 +122,9 @@ def body_sheet(file: str, sheet: str, table: Table, header: Header, body: pd.Dat
     """
     width = max(len(header.cells), body.shape[1])
     body = body.set_axis(range(body.shape[1]), axis=1).reindex(columns=range(width))
-    cells = {pos: clean_cells(body[pos]) for pos in range(width)}
-    blank = {pos: pd.isna(cells[pos]) for pos in range(width)}
+    cells, blank = {}, {}
+    for pos in range(width):
+        cells[pos], blank[pos] = cleaned(body[pos])
     keep = ~np.logical_and.reduce(list(blank.values())) if width else np.zeros(len(body), bool)
     ok = header.ok
     for pos in range(width):
@@ -135,9 +137,9 @@ def body_sheet(file: str, sheet: str, table: Table, header: Header, body: pd.Dat
             ok = False
     if not ok:
         return None
-    frame = pd.DataFrame({name: pd.Series(cells[pos][keep], dtype=object)
+    frame = pd.DataFrame({name: pd.Series(cells[pos] if keep.all() else cells[pos][keep], dtype=object)
                           for pos, name in header.mapping.items() if name})
-    return Sheet(file, sheet, table, frame, pd.Series(first_row + np.flatnonzero(keep), dtype="int64"))
+    return Sheet(file, sheet, table, frame, pd.Series(first_row + np.flatnonzero(keep), dtype="int64"), clean=True)
 
 
 def no_rows_issue(file: str, sheet: str, row: int) -> ImportIssue:

@@ -320,4 +320,4 @@ def whole_sheet(source: Source, issues: list[ImportIssue]) -> Sheet | None:
         return parts[0]
     return Sheet(parts[0].file, parts[0].sheet, parts[0].table,
                  pd.concat([p.frame for p in parts], ignore_index=True),
-                 pd.concat([p.rows for p in parts], ignore_index=True))
+                 pd.concat([p.rows for p in parts], ignore_index=True), clean=all(p.clean for p in parts))

@@ -122,7 +122,7 @@ def check_sheet(sheet: Sheet, issues: list[ImportIssue], check_keys: bool = True
             elif not f.required:
                 typed[f.name] = pd.Series([None] * len(raw), dtype=_DTYPES.get(f.kind, object))
             continue
-        values, bad = parse_column(f, raw[f.name])
+        values, bad = parse_column(f, raw[f.name], clean=sheet.clean)
         if f.default is not None:
             values = values.where(values.notna(), f.default)
         typed[f.name] = values

@@ -10,25 +10,33 @@ input format; any changed, added or dropped row changes it.
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 HASH_VERSION = "rows-v1"
 SEP = "\x1f"
+_TEXT_TYPES = {str, type(None)}
 
 
-def canonical_texts(frame: pd.DataFrame, columns: list[str]) -> list[list[str]]:
-    """Each column as text (missing = ``""``): ints, floats, dates and booleans as Python prints them."""
-    out = []
+def canonical_texts(frame: pd.DataFrame, columns: list[str]) -> list[list[str] | np.ndarray]:
+    """Each column as text (missing = ``""``): ints, floats, dates and booleans as Python prints them.
+
+    Equal values are printed once, as their first occurrence prints (``-0.0`` after ``0.0`` is ``0.0``).
+    """
+    out: list[list[str] | np.ndarray] = []
     for c in columns:
         if c not in frame:
             out.append([""] * len(frame))
             continue
         values = frame[c].to_numpy(dtype=object, copy=True)
-        values[pd.isna(values)] = ""
-        seen: dict[object, str] = {}  # one column holds one type; its values repeat (years, dates)
-        out.append([v if type(v) is str else seen[v] if v in seen else seen.setdefault(v, str(v)) for v in values])
+        if set(map(type, values)) <= _TEXT_TYPES:  # text: only the missing cells change
+            values[np.equal(values, None)] = ""
+            out.append(values)
+            continue
+        codes, distinct = pd.factorize(values)  # missing (None, NaN, NA) → -1
+        out.append(np.array([str(v) for v in distinct] + [""], dtype=object)[codes])
     return out
 
 
@@ -36,9 +44,9 @@ def row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """An ``(n, 2)`` uint64 array: the 128-bit BLAKE2b hash of each row's canonical text."""
     if len(frame) == 0:
         return np.zeros((0, 2), dtype=np.uint64)
-    blake = hashlib.blake2b
-    digests = b"".join(blake(SEP.join(row).encode(), digest_size=16).digest()
-                       for row in zip(*canonical_texts(frame, columns)))
+    blake = partial(hashlib.blake2b, digest_size=16)
+    rows = map(str.encode, map(SEP.join, zip(*canonical_texts(frame, columns))))
+    digests = b"".join([blake(row).digest() for row in rows])
     return np.frombuffer(digests, dtype="<u8").reshape(-1, 2)
 
 
@@ -54,8 +62,7 @@ class GroupHasher:
         if len(frame) == 0:
             return
         hashes = row_hashes(frame, self.columns)
-        codes, groups = pd.MultiIndex.from_arrays([frame["school_id"].astype(str),
-                                                   frame["year"].astype("int64")]).factorize()
+        codes, groups = _groups(frame["school_id"].astype(str), frame["year"].astype("int64"))
         sums = np.zeros((len(groups), 2), dtype=np.uint64)
         np.add.at(sums, codes, hashes)  # wraps modulo 2**64: an order-free sum
         counts = np.bincount(codes, minlength=len(groups))
@@ -71,6 +78,14 @@ class GroupHasher:
         head = f"{HASH_VERSION}{SEP}{SEP.join(self.columns)}"
         return {k: hashlib.sha256(f"{head}|{self._counts[k]}|{s[0]}|{s[1]}".encode()).hexdigest()
                 for k, s in self._sums.items()}
+
+
+def _groups(school: pd.Series, year: pd.Series) -> tuple[np.ndarray, list[tuple[str, int]]]:
+    """Each row's (school, year) group number, and the groups in order of first appearance."""
+    school_codes, schools = pd.factorize(school)
+    year_codes, years = pd.factorize(year)
+    codes, pairs = pd.factorize(school_codes.astype(np.int64) * len(years) + year_codes)
+    return codes, [(schools[p // len(years)], years[p % len(years)]) for p in pairs.tolist()]
 
 
 def group_hashes(frame: pd.DataFrame, columns: list[str]) -> dict[tuple[str, int], str]:
