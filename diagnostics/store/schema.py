@@ -87,7 +87,7 @@ _SQL_TYPES = {STR: Text, CODE: String(16), INT: BigInteger, FLOAT: Float, BOOL: 
 
 def _columns(field: CField, in_key: bool) -> list[Column]:
     if field.kind == IDNUMBER:
-        return [Column("id_hash", String(64), nullable=True, index=True),
+        return [Column("id_hash", String(64), nullable=True),  # indexed with the year: ix_students_person
                 Column("id_problem", String(32), nullable=True)]
     sql_type = String(KEY_LENGTH) if in_key and field.kind in (STR, CODE) else _SQL_TYPES[field.kind]
     return [Column(field.name, sql_type, nullable=not in_key and field.nullable)]
