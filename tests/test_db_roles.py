@@ -258,3 +258,33 @@ def test_a_school_role_imports_its_own_school_through_the_policies(granted, tmp_
     with world.engine.connect() as owner:  # written under the policies (INSERT, not COPY), S2 untouched
         after = dict(owner.execute(text(versions)).all())
     assert after["S1"] == before["S1"] + len(result.summary.new_versions) and after["S2"] == before["S2"]
+
+
+@pytest.mark.parametrize("who", sorted(REACH))
+def test_import_batches_are_seen_only_by_those_who_see_what_they_wrote(granted, who):
+    """A batch has no school of its own: a role sees it when it sees a school-year or school it wrote, or
+    made it; a batch of another school's file (here one that wrote nothing yet) stays hidden."""
+    world, roles = granted
+    reach, _outside = REACH[who]
+    with world.engine.begin() as owner:
+        hidden = owner.execute(text(
+            "INSERT INTO import_batches (imported_by, imported_at, source_name, source_sha256, row_counts, "
+            "versions_created) VALUES ('someone else', now(), 'S2-secret.zip', 'x', '{}', 0) RETURNING id")
+        ).scalar_one()
+        wrote = {b: set(s) for b, s in owner.execute(text(
+            "SELECT batch_id, array_agg(DISTINCT school_id) FROM data_versions GROUP BY 1")).all()}
+    engine = connect_as(world, roles[who])
+    try:
+        with engine.connect() as conn:
+            seen = set(conn.execute(text("SELECT id FROM import_batches")).scalars())
+            sees_all = conn.execute(text("SELECT zhengai_sees_all(current_user::text)")).scalar_one()
+    finally:
+        engine.dispose()
+        with world.engine.begin() as owner:
+            owner.execute(text("DELETE FROM import_batches WHERE id = :i"), {"i": hidden})
+    if sees_all:
+        assert hidden in seen and set(wrote) <= seen
+        return
+    assert hidden not in seen
+    assert {b for b, schools in wrote.items() if schools & reach} <= seen
+    assert all(wrote.get(b, set()) & reach for b in seen), "a batch of only other schools' data was seen"

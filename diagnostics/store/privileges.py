@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 
 from ..workflow.errors import BilingualError
-from .rls_sql import run_script
+from .rls_sql import BATCH_POLICY, run_script
 
 KINDS = ("school", "city", "province", "expert", "researcher")
 # tables each kind may change, besides reading (row-level security decides which rows)
@@ -85,6 +85,7 @@ def refresh_policies(conn: Connection) -> int:
     """Give every table with ``school_id`` (and its children) the scope policy; grant the groups what they
     need on tables added since.  Returns the number of tables under a policy."""
     n = conn.execute(text("SELECT zhengai_apply_rls()")).scalar_one()
+    run_script(conn, BATCH_POLICY)
     groups = {kind: group_role(conn, kind) for kind in KINDS}
     if all(_exists(conn, g) for g in groups.values()):
         _grant_groups(conn, groups)

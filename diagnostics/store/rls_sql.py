@@ -108,6 +108,24 @@ $fn$;
 REVOKE ALL ON FUNCTION zhengai_apply_rls() FROM PUBLIC;
 """.replace("{in_scope}", IN_SCOPE.replace("'", "''"))
 
+# Import batches have no school: a batch is seen by the province, by whoever made it, and by those who see
+# one of the school-years or schools it wrote (the sub-selects run under those tables' own policies).
+BATCH_POLICY = """
+ALTER TABLE import_batches ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS zhengai_scope ON import_batches;
+CREATE POLICY zhengai_scope ON import_batches FOR ALL
+  USING ((SELECT zhengai_sees_all(current_user::text))
+         OR imported_by = (SELECT zhengai_user_name(current_user::text))
+         OR EXISTS (SELECT 1 FROM data_versions v WHERE v.batch_id = import_batches.id)
+         OR EXISTS (SELECT 1 FROM schools s WHERE s.batch_id = import_batches.id))
+  WITH CHECK ((SELECT zhengai_sees_all(current_user::text))
+              OR imported_by = (SELECT zhengai_user_name(current_user::text)));
+"""
+BATCH_POLICY_DROP = """
+DROP POLICY IF EXISTS zhengai_scope ON import_batches;
+ALTER TABLE import_batches DISABLE ROW LEVEL SECURITY;
+"""
+
 #: PostgreSQL-only bookkeeping of ``zhengai db grant`` (made by migration 0009, not in the metadata):
 #: which login role is which user, and the salt of the peers' opaque keys; no import or workflow writes them
 PRIVILEGE_TABLES = ("db_roles", "db_peer_salt")
