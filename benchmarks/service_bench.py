@@ -12,7 +12,8 @@ self-diagnosis dashboard and changes the year ``--changes`` times.  Prints
 * peak memory of the hub and everything it started, sampled every second: ``peak_mb`` the sum of
   proportional set sizes (a library page shared by every kernel counts once), ``peak_rss_sum_mb``
   the plain sum of resident sizes (counts it once per process);
-* kernels (and servers) alive 2 minutes after every page closed.
+* kernels (and servers) alive 2 minutes after every page closed;
+* CPU seconds used during the rush by kind of process (kernels, dashboards server, hub, proxy, Chromium).
 
 Targets (issue 12): p95 ≤ 5 s, widget p95 ≤ 300 ms, peak ≤ 12 GB, no kernel alive 2 min after close.
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
 import tempfile
 import threading
@@ -101,6 +103,26 @@ class Sampler:
         return self.peak
 
 
+KINDS = (("kernels", "ipykernel_launcher"), ("dashboards service", "diagnostics.hub.service"),
+         ("people's servers", "jupyterhub-singleuser"), ("hub", "jupyterhub"), ("proxy", "configurable-http-proxy"),
+         ("chromium", "chrom"))
+
+
+def cpu_by_kind(hub: HubServed) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the hub's processes and the benchmark's own Chromium, by kind."""
+    import psutil
+
+    out: dict[str, float] = {}
+    for proc in {*hub.processes(), *psutil.Process().children(recursive=True)}:
+        try:
+            line, times = " ".join(proc.cmdline()), proc.cpu_times()
+        except Exception:  # a process that ended meanwhile
+            continue
+        kind = next((k for k, mark in KINDS if mark in line), "other")
+        out[kind] = out.get(kind, 0.0) + times.user + times.system
+    return out
+
+
 async def year_changes(page, n: int) -> list[float]:  # noqa: ANN001
     """``n`` changes of the year (a school user has one school); the milliseconds of each."""
     years = await page.eval_on_selector(".za-year select", "s => Array.from(s.options).map(o => o.text)")
@@ -147,11 +169,13 @@ async def run(hub: HubServed, names: list[str], within: float, n_changes: int, s
     sampler = Sampler(hub)
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=DEFAULT_CHROMIUM, args=LAUNCH_ARGS)
+        cpu0 = cpu_by_kind(hub)
         t0 = time.perf_counter()
         step = within / max(1, len(names))
         people = await asyncio.gather(*(one_person(browser, hub, n, i * step, n_changes)
                                         for i, n in enumerate(names)))
         wall = time.perf_counter() - t0
+        cpu = {k: round(v - cpu0.get(k, 0.0), 1) for k, v in cpu_by_kind(hub).items()}
         open_kernels = hub.kernels()
         for person in people:
             await person.pop("context").close()
@@ -173,7 +197,7 @@ async def run(hub: HubServed, names: list[str], within: float, n_changes: int, s
             "kernels_open": open_kernels, "peak_mb": round(peak), "peak_rss_sum_mb": round(sampler.peak_rss),
             "after_close_s": round(time.perf_counter() - closed_at), "kernels_after_close": hub.kernels(),
             "servers_after_close": hub.servers(), "pool_spare": spare, "failed": failed,
-            "page_kernels_after_close": page_kernels(hub)}
+            "page_kernels_after_close": page_kernels(hub), "cpu_s": cpu}
 
 
 def main() -> None:
@@ -221,6 +245,10 @@ def main() -> None:
     print(f"{result['after_close_s']} s after the pages closed: {result['kernels_after_close']} kernels alive, of which "
           f"{result['page_kernels_after_close']} were a page's (the rest wait in the pool), "
           f"{result['servers_after_close']} servers alive   target: 0 kernels of pages")
+    cpu = result["cpu_s"]
+    print(f"CPU seconds from the first sign-in until every page was open ({result['all_done_wall_s']} s on "
+          f"{os.cpu_count()} cores): " + ", ".join(f"{k} {v}" for k, v in sorted(cpu.items(), key=lambda kv: -kv[1]))
+          + f"; {sum(cpu.values()) / result['users']:.1f} s per person")
     for name, why in result["failed"].items():
         print(f"FAILED {name}: {why}")
     print(f"{len(result['failed'])} of {result['users']} people could not open their board within {GIVE_UP} s")
