@@ -55,6 +55,7 @@ body {{ background: {PAGE}; }}
 .za-field-error {{ color: #8a1c1c; font-size: 12.5px; margin: 2px 0 4px; }}
 .za-field-error:empty {{ display: none; }}
 .za-help {{ color: {MUTED}; font-size: 12.5px; margin: 2px 0; }}
+.za-permalink a {{ color: {BRAND}; overflow-wrap: anywhere; }}
 .za-figures {{ display: flex; flex-wrap: wrap; gap: 10px; margin: 8px 0; }}
 .za-figure {{ background: #fff; border: 1px solid {LINE}; border-radius: 8px; padding: 8px 14px; min-width: 150px; }}
 .za-figure b {{ display: block; font-size: 22px; color: {BRAND}; }}
@@ -101,6 +102,7 @@ body {{ background: {PAGE}; }}
 .za-table td {{ padding: 5px 8px; border-bottom: 1px solid #edf0f3; vertical-align: top; }}
 .za-table tr:nth-child(even) td {{ background: #fafbfc; }}
 .za-table td.num, .za-table th.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+.za-table td.num .za-unit {{ white-space: normal; }}  /* a long unit (English) wraps in its column */
 .za-table th.za-sortable {{ cursor: pointer; }}
 .za-table th.za-sortable:hover {{ text-decoration: underline; }}
 .za-scroll {{ max-height: 560px; overflow: auto; border: 1px solid {LINE}; border-radius: 6px; max-width: 100%; }}

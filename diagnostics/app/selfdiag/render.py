@@ -89,7 +89,7 @@ def _row(cell: Cell, year: int, lang: str, link: Link) -> dict:
     raw = "" if cell.value is None else repr(cell.value)
     unit = unit_text(cell.unit, lang) if cell.unit not in ("%", "", "1") and cell.value is not None else ""
     value = (f'<span class="za-v" data-ind="{escape(cell.indicator_id)}" data-raw="{escape(raw)}">'
-             f"{escape(cell.text)}</span>" + (f" <span class=za-muted>{escape(unit)}</span>" if unit else ""))
+             f"{escape(cell.text)}</span>" + (f' <span class="za-muted za-unit">{escape(unit)}</span>' if unit else ""))
     std = standard_text(cell, lang)
     level = level_html(cell.level, lang) + (f' <span class="za-muted">{escape(std)}</span>' if cell.level else "")
     return {"name": link(cell.indicator_id, cell_name(cell, lang)), "value": value,
