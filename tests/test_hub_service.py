@@ -70,10 +70,18 @@ def test_a_kernel_belongs_to_the_person_it_was_handed_to():
     assert service.KernelOwners.allows("k-1", "schoolA")
     assert not service.KernelOwners.allows("k-1", "schoolB") and not service.KernelOwners.allows("k-2", "schoolA")
     assert not service.KernelOwners.allows("", None)
-    # a kernel just handed out is not culled before its page could connect; a pool kernel is Voilà's to keep
-    assert service.KernelOwners.just_handed("k-1") and not service.KernelOwners.just_handed("k-2")
+    # a kernel handed out is not culled before its page has connected, however long the build takes (up to
+    # PAGE_WAIT); once the page has connected it is culled as any other when left; a pool kernel is Voilà's
+    assert service.KernelOwners.awaits_page("k-1") and not service.KernelOwners.awaits_page("k-2")
+    service.KernelOwners.handed["k-1"] -= service.PAGE_WAIT - 1  # a slow build: still protected
+    assert service.KernelOwners.awaits_page("k-1")
+    service.KernelOwners.handed["k-1"] -= 2  # the page never came: culled like any other
+    assert not service.KernelOwners.awaits_page("k-1")
+    service.KernelOwners.record("k-1", "schoolA")
+    service.KernelOwners.reached("k-1")
+    assert not service.KernelOwners.awaits_page("k-1") and service.KernelOwners.allows("k-1", "schoolA")
     service.KernelOwners.forget("k-1")
-    assert not service.KernelOwners.just_handed("k-1")
+    assert not service.KernelOwners.awaits_page("k-1")
     assert not service.KernelOwners.allows("k-1", "schoolA")
     RequestInfoSocketHandler._cache.pop("k-1", None)
     RequestInfoSocketHandler._cache.pop("k-2", None)

@@ -40,9 +40,10 @@ DEFAULT_POOL = 2
 # seconds before a kernel handed out is replaced in the pool: a rush is served from the pool prepared
 # before it, the replacements start when it is over (each costs seconds of CPU the rush needs)
 DEFAULT_REFILL = 1.0
-# a kernel handed to a person is not culled for this long: on a busy server its page (built in the kernel,
-# then loaded by the browser) may take longer than the idle limit before it connects
-BUILD_GRACE = 90
+# a kernel handed to a person is not culled before its page has connected (on a busy server the page,
+# built in the kernel, then loaded by the browser, may take longer than the idle limit), nor longer than this
+# when the page never comes (the person closed the tab first)
+PAGE_WAIT = 600
 # the dashboards a person opens first get the pool; the others start a kernel when asked.  The landing
 # page (index.ipynb) needs none: the service renders it (:mod:`.landing_page`)
 POOLED = ("self_diagnosis.ipynb", "province.ipynb", "review.ipynb")
@@ -52,7 +53,7 @@ class KernelOwners:
     """Which person each kernel was handed to (the server's memory, never the browser's word)."""
 
     owners: dict[str, str] = {}
-    handed: dict[str, float] = {}  # when (time.monotonic)
+    handed: dict[str, float] = {}  # when (time.monotonic), until the page has connected
 
     @classmethod
     def record(cls, kernel_id: str, user: str | None) -> None:
@@ -61,9 +62,14 @@ class KernelOwners:
             cls.handed[kernel_id] = time.monotonic()
 
     @classmethod
-    def just_handed(cls, kernel_id: str) -> bool:
-        """Handed to a person less than :data:`BUILD_GRACE` s ago: its page may still be on its way."""
-        return time.monotonic() - cls.handed.get(kernel_id, -BUILD_GRACE) < BUILD_GRACE
+    def reached(cls, kernel_id: str) -> None:
+        """The owner's page has connected: from now on the kernel is culled as any other when left."""
+        cls.handed.pop(kernel_id, None)
+
+    @classmethod
+    def awaits_page(cls, kernel_id: str) -> bool:
+        """Handed to a person whose page has not connected yet, less than :data:`PAGE_WAIT` s ago."""
+        return kernel_id in cls.handed and time.monotonic() - cls.handed[kernel_id] < PAGE_WAIT
 
     @classmethod
     def allows(cls, kernel_id: str | None, user: str | None) -> bool:
@@ -152,6 +158,7 @@ def _owned_class(cls: type) -> type:
             kernel_id = (self.path_kwargs.get("kernel_id") or (self.path_args[0] if self.path_args else "")).strip("/")
             if not KernelOwners.allows(kernel_id, _user_of(self)):
                 raise HTTPError(403, "此内核不属于您 / this kernel is not yours")
+            KernelOwners.reached(kernel_id)
 
     return OwnedKernel
 
@@ -234,7 +241,7 @@ def _record_preheated(info_handler: type) -> None:
 
 def _record_started(kernel_manager: Any) -> None:  # noqa: ANN401
     """A kernel started for a request (the pool was empty) carries the person in its environment; a
-    kernel just handed to a person is not culled before its page could connect."""
+    kernel handed to a person is not culled before its page has connected (at most :data:`PAGE_WAIT` s)."""
     from jupyter_core.utils import ensure_async
 
     start, shutdown, cull = kernel_manager.start_kernel, kernel_manager.shutdown_kernel, kernel_manager.cull_kernel_if_idle
@@ -249,7 +256,7 @@ def _record_started(kernel_manager: Any) -> None:  # noqa: ANN401
         await ensure_async(shutdown(kernel_id, *args, **kwargs))
 
     async def cull_kernel_if_idle(kernel_id: str) -> None:
-        if not KernelOwners.just_handed(kernel_id):
+        if not KernelOwners.awaits_page(kernel_id):
             await ensure_async(cull(kernel_id))
 
     kernel_manager.start_kernel, kernel_manager.shutdown_kernel = start_kernel, shutdown_kernel
