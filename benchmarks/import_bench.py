@@ -195,7 +195,12 @@ def main() -> None:
     print(f"data: {origin}; {size / 2**20:,.1f} MiB of CSV, made in {time.perf_counter() - started:.1f} s")
     for which in ("median", "largest"):
         book, school = one_school_workbook(province, workdir / f"school-{which}.xlsx", which)
-        one = measure(book, fresh_store(args.db, workdir, which))
+        try:
+            one = measure(book, fresh_store(args.db, workdir, which))
+        except SystemExit as refused:  # e.g. a workbook over the input limits (README: Input limits)
+            print(f"(a) one school's workbook, the {which} school ({school}): not imported — "
+                  f"{str(refused).splitlines()[-1].strip()[:300]}")
+            continue
         report(f"(a) one school's workbook, the {which} school ({school}, 5 years, "
                f"{book.stat().st_size / 2**20:.1f} MiB)", one, per_table=which == "largest")
         print(f"    validate and store ≤ {ONE_SCHOOL_LIMIT_S:.0f} s: {verdict(one)}")
