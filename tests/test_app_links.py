@@ -37,7 +37,7 @@ def test_a_school_outside_the_scope_is_refused_and_not_built(small_url, ctx, mon
 def permalink_href(page) -> str:  # noqa: ANN001
     import re
 
-    line = next(c for c in page.children if "za-permalink" in getattr(c, "value", ""))
+    line = next(c for c in page.children if 'class="za-permalink' in getattr(c, "value", ""))
     return re.search(r'href="([^"]*)"', line.value).group(1).replace("&amp;", "&")
 
 

@@ -104,6 +104,7 @@ def wait_for_request() -> None:
     import threading
 
     from websockets.asyncio.client import connect
+    from websockets.exceptions import WebSocketException
 
     found: list[str] = []
 
@@ -111,7 +112,7 @@ def wait_for_request() -> None:
         try:
             async with connect(request_socket(), open_timeout=OPEN_TIMEOUT) as socket:
                 found.append(str(await socket.recv()))
-        except (TimeoutError, OSError) as exc:
+        except (TimeoutError, OSError, WebSocketException) as exc:  # refused, closed, not open in time
             log.warning("Voilà's request socket did not answer: %s", exc)
 
     # a thread of its own: the kernel's event loop is running while the notebook's cell waits here

@@ -112,8 +112,9 @@ def build(key: str, ctx: object = None, **choices: object) -> object:
 
 
 #: modules every dashboard's first build would otherwise import after the person has asked
-WARM_MODULES = ("websockets.asyncio.client", "pyarrow.parquet", "pyarrow.dataset", "diagnostics.app.data", "diagnostics.app.cache",
-                "diagnostics.warnings.verdict", "diagnostics.reports.source", "diagnostics.access")
+WARM_MODULES = ("websockets.asyncio.client", "pyarrow.parquet", "pyarrow.dataset", "diagnostics.app.data",
+                "diagnostics.app.cache", "diagnostics.warnings.verdict", "diagnostics.reports.source",
+                "diagnostics.access")
 
 
 def warm() -> None:
