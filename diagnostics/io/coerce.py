@@ -11,6 +11,7 @@ cells in Python only where a fast path fails.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 
@@ -55,8 +56,13 @@ _INVISIBLE_RE2 = code_class(_INVISIBLE_RANGES, re2=True)
 _HIDDEN = re.compile(code_class(_HIDDEN_RANGES))
 _HIDDEN_RE2 = code_class(_HIDDEN_RANGES, re2=True)
 _TEXT_TYPES = {str, type(None)}
-# What ``str.strip()`` removes: every character for which ``str.isspace()`` holds (\x1c-\x1f and \u3000 too).
-_WHITESPACE = "".join(filter(str.isspace, map(chr, range(0x110000))))
+
+
+@functools.cache
+def _whitespace() -> str:
+    r"""What ``str.strip()`` removes: every character for which ``str.isspace()`` holds (\x1c-\x1f and \u3000
+    too); found on first use (a scan of every code point: 0.1 s no command should pay at import)."""
+    return "".join(filter(str.isspace, map(chr, range(0x110000))))
 
 
 def clean_cells(col: pd.Series | np.ndarray) -> np.ndarray:
@@ -82,7 +88,7 @@ def cleaned(col: pd.Series | np.ndarray, clean: bool = False) -> tuple[np.ndarra
 
 def _clean_arrow(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`cleaned` of text held by Arrow: the same stripping, done in C."""
-    trimmed = pc.utf8_trim(text, characters=_WHITESPACE)
+    trimmed = pc.utf8_trim(text, characters=_whitespace())
     trimmed = pc.if_else(pc.equal(trimmed, ""), None, trimmed)
     values = trimmed.to_numpy(zero_copy_only=False).astype(object, copy=False)
     return values, trimmed.is_null().to_numpy(zero_copy_only=False).astype(bool, copy=False)
