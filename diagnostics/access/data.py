@@ -136,6 +136,14 @@ class DataMixin(AccessBase):
             return concurrent_import_result(Path(path))
 
     def _import(self, path: Path, dry_run: bool, allow_hidden: bool) -> ImportResult:
+        from ..store.bulkload import vacuum_loaded
+
+        result = self._import_in_transaction(path, dry_run, allow_hidden)
+        if result.summary is not None and not dry_run:  # committed: the upkeep of a bulk load
+            vacuum_loaded(self.engine, result.summary.bulk_loaded)
+        return result
+
+    def _import_in_transaction(self, path: Path, dry_run: bool, allow_hidden: bool) -> ImportResult:
         from ..io.importer import import_path
         from .master import refusals
 

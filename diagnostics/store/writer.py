@@ -24,7 +24,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Integer, insert, literal, select, update
 
 from .bulk import bulk_insert_chunks, records
-from .bulkload import bulk_load
+from .bulkload import bulk_load, vacuum_loaded
 from .content import group_hashes
 from .schema import DATA_TABLES, data_versions, import_batches, schools, stored_columns
 
@@ -41,6 +41,8 @@ class WriteSummary:
     rows: dict[str, int] = field(default_factory=dict)
     #: every master-data field an import changed: (school, field, old, new); old is None for a new school
     school_changes: list[tuple[str, str, object, object]] = field(default_factory=list)
+    #: tables written in bulk-load mode: vacuumed by whoever commits the import (:func:`.bulkload.vacuum_loaded`)
+    bulk_loaded: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -151,7 +153,7 @@ def write_tables(engine: Engine, schools_frame: pd.DataFrame | None, tables: dic
         if new:
             vids = _new_versions(conn, new, [current[k]["id"] for k in new if k in current], batch_id)
             for name, t in tables.items():
-                inserted = _insert_rows(conn, name, t, vids)
+                inserted = _insert_rows(conn, name, t, vids, summary.bulk_loaded)
                 if inserted:
                     summary.rows[name] = inserted
             for k in new:
@@ -166,6 +168,8 @@ def write_tables(engine: Engine, schools_frame: pd.DataFrame | None, tables: dic
         if dry_run:
             conn.rollback()
             summary.batch_id = None
+            summary.bulk_loaded.clear()
+    vacuum_loaded(engine, summary.bulk_loaded)  # committed here (not when the engine is a caller's transaction)
     return summary
 
 
@@ -181,13 +185,17 @@ def _new_versions(conn: Connection, new: dict[tuple[str, int], dict], old_ids: l
     return {(r.school_id, r.year): r.id for r in rows if (r.school_id, r.year) in new}
 
 
-def _insert_rows(conn: Connection, name: str, table: TableInput, vids: dict[tuple[str, int], int]) -> int:
+def _insert_rows(conn: Connection, name: str, table: TableInput, vids: dict[tuple[str, int], int],
+                 loaded: list[str] | None = None) -> int:
     """Insert the rows of table ``name`` that belong to a new school-year version (one COPY on PostgreSQL,
     in bulk-load mode when it at least doubles the table); the number of rows inserted.  (``name`` is the
-    second argument: ``benchmarks/import_bench.py`` times each table by it.)"""
+    second argument: ``benchmarks/import_bench.py`` times each table by it.)  A table loaded in bulk-load
+    mode is added to ``loaded``."""
     new = sum(k in vids for k in table.hashes)
     incoming = table.rows * new // len(table.hashes) if table.hashes else table.rows  # about
-    with bulk_load(conn, DATA_TABLES[name], incoming):
+    with bulk_load(conn, DATA_TABLES[name], incoming) as bulk:
+        if bulk and loaded is not None:
+            loaded.append(name)
         return bulk_insert_chunks(conn, DATA_TABLES[name], ["version_id", *stored_columns(name)],
                                   _new_rows(table.chunks(), vids))
 
