@@ -173,3 +173,26 @@ def test_on_postgresql_migration_0014_goes_down_to_the_foreign_keys_and_up_again
     init_db(pg)
     with pg.connect() as conn:
         assert conn.execute(sa.text(query)).scalar_one() == 0
+
+
+def test_on_postgresql_a_role_without_rights_on_the_parents_is_checked_the_same(pg):
+    """The trigger functions run as the store's owner (like PostgreSQL's own key checks): a role that may
+    only insert values — no rights on the parents, no EXECUTE on the functions — is checked all the same
+    (row-level security is bypassed for this role: the scope policies are another test's subject)."""
+    with pg.begin() as conn:
+        run, version = _parents(conn)
+        role = conn.execute(sa.text("SELECT 'zhengai_t_writer_' || substr(md5(random()::text), 1, 8)")).scalar_one()
+        conn.execute(sa.text(f"CREATE ROLE {role} NOLOGIN BYPASSRLS"))
+        conn.execute(sa.text(f"GRANT INSERT ON indicator_values TO {role}"))
+    try:
+        with pg.begin() as conn:
+            conn.execute(sa.text(f"SET LOCAL ROLE {role}"))
+            conn.execute(sa.insert(indicator_values), _values(run, version).to_dict("records"))
+        with pytest.raises(sa.exc.IntegrityError, match="is not present in table"), pg.begin() as conn:
+            conn.execute(sa.text(f"SET LOCAL ROLE {role}"))
+            conn.execute(sa.insert(indicator_values), _values(run, 999_999).assign(indicator_id="z").to_dict("records"))
+        assert _count(pg) == 3
+    finally:
+        with pg.begin() as conn:
+            conn.execute(sa.text(f"DROP OWNED BY {role}"))
+            conn.execute(sa.text(f"DROP ROLE {role}"))

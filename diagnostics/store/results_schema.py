@@ -4,6 +4,10 @@ A compute run; each school-year it computed (and from which data version, under
 which model version) is in ``computed_school_years``; its values are in
 ``indicator_values``.  The latest run that computed a school-year holds that
 school-year's current values.
+
+On PostgreSQL the two foreign keys of ``indicator_values`` are checked by statement triggers instead of row
+by row (migration 0014, :mod:`.refcheck_sql`): a run writes a million values pointing at one run and a few
+thousand data versions.  The declarations stay here for SQLite, which checks them inline.
 """
 
 from __future__ import annotations
