@@ -196,3 +196,28 @@ def test_on_postgresql_a_role_without_rights_on_the_parents_is_checked_the_same(
         with pg.begin() as conn:
             conn.execute(sa.text(f"DROP OWNED BY {role}"))
             conn.execute(sa.text(f"DROP ROLE {role}"))
+
+
+def _scans(engine: sa.Engine, table: str) -> int:
+    """Sequential plus index scans of ``table`` so far (statistics flushed first)."""
+    with engine.connect() as conn:
+        return conn.execute(sa.text("SELECT seq_scan + coalesce(idx_scan, 0) FROM pg_stat_user_tables "
+                                    "WHERE relid = to_regclass(:t)"), {"t": table}).scalar_one()
+
+
+def test_on_postgresql_an_update_keeping_the_parent_keys_does_not_read_the_values(pg):
+    """Every import marks old versions not current and every compute marks its run finished: such updates
+    keep the keys, so the check stops before reading the (growing) values table."""
+    with pg.begin() as conn:
+        run, version = _parents(conn)
+        bulk_insert(conn, indicator_values, STORED_VALUE_COLUMNS, _values(run, version))
+        conn.execute(sa.text("SELECT pg_stat_force_next_flush()"))
+    before = _scans(pg, "indicator_values")
+    with pg.begin() as conn:
+        conn.execute(sa.text(f"UPDATE data_versions SET is_current = false WHERE id = {version}"))
+        conn.execute(sa.text(f"UPDATE compute_runs SET finished_at = now() WHERE id = {run}"))
+        conn.execute(sa.text("SELECT pg_stat_force_next_flush()"))
+    assert _scans(pg, "indicator_values") == before
+    with pytest.raises(sa.exc.IntegrityError), pg.begin() as conn:  # a key that goes is still looked up
+        conn.execute(sa.text(f"UPDATE data_versions SET id = id + 1000 WHERE id = {version}"))
+        conn.execute(sa.text("SELECT pg_stat_force_next_flush()"))

@@ -62,7 +62,8 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $fn$
 DECLARE
   key_name text := regexp_replace(TG_NAME, '_(del|upd|trunc)$', '');
   used text;
-  gone text := '';
+  gone text := '';  -- for an update: only the old keys no longer present
+  vanished bigint;
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     EXECUTE format('SELECT %1$I::text FROM %2$I LIMIT 1', TG_ARGV[2], TG_ARGV[1]) INTO used;
@@ -73,11 +74,15 @@ BEGIN
     END IF;
     RETURN NULL;
   END IF;
-  IF TG_OP = 'UPDATE' THEN
-    gone := format(' AND NOT EXISTS (SELECT 1 FROM zhengai_new n WHERE n.%1$I = o.%1$I)', TG_ARGV[0]);
+  IF TG_OP = 'UPDATE' THEN  -- most updates keep every key (is_current, finished_at): no look at the child then
+    gone := format('NOT EXISTS (SELECT 1 FROM zhengai_new n WHERE n.%1$I = o.%1$I) AND ', TG_ARGV[0]);
+    EXECUTE format('SELECT count(*) FROM zhengai_old o WHERE %s true', gone) INTO vanished;
+    IF vanished = 0 THEN
+      RETURN NULL;
+    END IF;
   END IF;
-  EXECUTE format('SELECT min(o.%1$I)::text FROM zhengai_old o WHERE EXISTS '
-                 '(SELECT 1 FROM %2$I c WHERE c.%3$I = o.%1$I)', TG_ARGV[0], TG_ARGV[1], TG_ARGV[2]) || gone
+  EXECUTE format('SELECT min(o.%1$I)::text FROM zhengai_old o WHERE %4$s EXISTS '
+                 '(SELECT 1 FROM %2$I c WHERE c.%3$I = o.%1$I)', TG_ARGV[0], TG_ARGV[1], TG_ARGV[2], gone)
     INTO used;
   IF used IS NOT NULL THEN
     RAISE EXCEPTION 'update or delete on table "%" violates foreign key constraint "%" on table "%"',
