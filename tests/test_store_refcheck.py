@@ -72,10 +72,11 @@ def test_a_value_pointing_at_a_missing_parent_is_refused_and_nothing_of_the_stat
     assert _count(engine) == 3
     run_sql = "999999" if column == "run_id" else "run_id"
     version_sql = "999999" if column == "data_version_id" else "data_version_id"
-    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:  # a plain INSERT … SELECT as well
+    with pytest.raises(sa.exc.IntegrityError) as caught, engine.begin() as conn:  # a plain INSERT … SELECT too
         conn.execute(sa.text(f"INSERT INTO indicator_values (run_id, school_id, year, layer, unit, indicator_id, "
                              f"level, model_version, data_version_id) SELECT {run_sql}, school_id, year, layer, "
-                             f"unit, 'k', level, model_version, {version_sql} FROM indicator_values"))
+                             f"unit, indicator_id || 'k', level, model_version, {version_sql} FROM indicator_values"))
+    assert "foreign key" in str(caught.value).lower()
     assert _count(engine) == 3
 
 
