@@ -288,3 +288,25 @@ def test_import_batches_are_seen_only_by_those_who_see_what_they_wrote(granted, 
     assert hidden not in seen
     assert {b for b, schools in wrote.items() if schools & reach} <= seen
     assert all(wrote.get(b, set()) & reach for b in seen), "a batch of only other schools' data was seen"
+
+
+@pytest.mark.parametrize("who", ["prov", *sorted(REACH)])
+def test_only_the_province_reads_which_schools_a_compute_run_covered(granted, who):
+    """A run has no school of its own, but its scope names every school-year it recomputed (whose data
+    changed when): staff roles read a run's id, times and model version; its scope only the province."""
+    world, roles = granted
+    engine = connect_as(world, roles[who])
+    try:
+        with engine.connect() as conn:
+            runs = conn.execute(text("SELECT id, started_at, finished_at, model_version FROM compute_runs")).all()
+            sees_all = conn.execute(text("SELECT zhengai_sees_all(current_user::text)")).scalar_one()
+        assert sees_all == (who == "prov")
+        if sees_all:
+            with engine.connect() as conn:
+                assert conn.execute(text("SELECT count(scope) FROM compute_runs")).scalar_one() == len(runs)
+        else:
+            with pytest.raises(DBAPIError, match="permission denied"), engine.connect() as conn:
+                conn.execute(text("SELECT scope FROM compute_runs"))
+    finally:
+        engine.dispose()
+    assert len(runs) >= 1

@@ -38,6 +38,10 @@ WRITES: dict[str, tuple[str, ...] | None] = {
     "researcher": (),
 }
 HIDDEN_TABLES = ("db_roles", "db_peer_salt")
+#: columns of ``compute_runs`` every staff role reads; its ``scope`` (which schools a run covered and
+#: recomputed, i.e. whose data changed when) is read by the province only.  A run has no school of its
+#: own for a row policy; writing one needs ``id`` (RETURNING, and the WHERE of marking it finished).
+RUN_COLUMNS = ("id", "started_at", "finished_at", "model_version")
 
 
 class NotPostgres(BilingualError):
@@ -113,6 +117,9 @@ def _grant_groups(conn: Connection, groups: dict[str, str]) -> None:
         sql += [f"GRANT INSERT, UPDATE, DELETE ON {_q(t)} TO {_q(groups[kind])}" for t in writable]
         if writable:
             sql.append(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {_q(schema)} TO {_q(groups[kind])}")
+        if kind != "province" and "compute_runs" in tables:
+            sql += [f"REVOKE SELECT ON compute_runs FROM {_q(groups[kind])}",
+                    f"GRANT SELECT ({', '.join(RUN_COLUMNS)}) ON compute_runs TO {_q(groups[kind])}"]
     for statement in sql:
         conn.execute(text(statement))
 
