@@ -140,18 +140,29 @@ def measure(path: Path, url: str) -> dict:
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
-def fresh_store(url: str | None, workdir: Path, name: str) -> str:
-    if url is None:
-        return f"sqlite:///{workdir / (name + '.db')}"
+def _admin(url: str, *statements: str) -> None:
     from sqlalchemy import create_engine, text
 
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    db = f"zhengai_bench_{os.getpid()}_{name}"
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{db}"'))
+        for statement in statements:
+            conn.execute(text(statement))
     admin.dispose()
+
+
+def fresh_store(url: str | None, workdir: Path, name: str) -> str:
+    if url is None:
+        return f"sqlite:///{workdir / (name + '.db')}"
+    db = f"zhengai_bench_{os.getpid()}_{name}"
+    _admin(url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)', f'CREATE DATABASE "{db}"')
     return url.rsplit("/", 1)[0] + "/" + db
+
+
+def drop_stores(url: str | None) -> None:
+    """Drop the databases this run made on the server (SQLite files stay in the work folder)."""
+    if url is not None:
+        _admin(url, *(f'DROP DATABASE IF EXISTS "zhengai_bench_{os.getpid()}_{name}" WITH (FORCE)'
+                      for name in ("median", "largest", "province")))
 
 
 def report(title: str, m: dict, per_table: bool) -> None:
@@ -193,6 +204,14 @@ def main() -> None:
         origin = make_province(province, args.schools, args.seed)
     size = sum(p.stat().st_size for p in province.glob("*.csv") if not p.name.startswith("_"))
     print(f"data: {origin}; {size / 2**20:,.1f} MiB of CSV, made in {time.perf_counter() - started:.1f} s")
+    try:
+        _measure_all(args, workdir, province)
+    finally:
+        drop_stores(args.db)
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; workdir {workdir}")
+
+
+def _measure_all(args: argparse.Namespace, workdir: Path, province: Path) -> None:
     for which in ("median", "largest"):
         book, school = one_school_workbook(province, workdir / f"school-{which}.xlsx", which)
         try:
@@ -206,7 +225,6 @@ def main() -> None:
         print(f"    validate and store ≤ {ONE_SCHOOL_LIMIT_S:.0f} s: {verdict(one)}")
     whole = measure(province, fresh_store(args.db, workdir, "province"))
     report(f"(b) province folder ({args.schools} schools)", whole, per_table=True)
-    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; workdir {workdir}")
 
 
 if __name__ == "__main__":
