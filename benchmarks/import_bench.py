@@ -150,19 +150,22 @@ def _admin(url: str, *statements: str) -> None:
     admin.dispose()
 
 
+_MADE: list[str] = []  # the PostgreSQL databases this run made
+
+
 def fresh_store(url: str | None, workdir: Path, name: str) -> str:
     if url is None:
         return f"sqlite:///{workdir / (name + '.db')}"
     db = f"zhengai_bench_{os.getpid()}_{name}"
     _admin(url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)', f'CREATE DATABASE "{db}"')
+    _MADE.append(db)
     return url.rsplit("/", 1)[0] + "/" + db
 
 
 def drop_stores(url: str | None) -> None:
     """Drop the databases this run made on the server (SQLite files stay in the work folder)."""
-    if url is not None:
-        _admin(url, *(f'DROP DATABASE IF EXISTS "zhengai_bench_{os.getpid()}_{name}" WITH (FORCE)'
-                      for name in ("median", "largest", "province")))
+    if url is not None and _MADE:
+        _admin(url, *(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)' for db in _MADE))
 
 
 def report(title: str, m: dict, per_table: bool) -> None:

@@ -83,6 +83,17 @@ def engine(db_url):
 
 
 @pytest.fixture
+def pg():
+    """An engine on a fresh PostgreSQL store of its own (migrated), dropped afterwards."""
+    database = PgDatabase()
+    engine = make_engine(database.url)
+    init_db(engine)
+    yield engine
+    engine.dispose()
+    database.drop()
+
+
+@pytest.fixture
 def sqlite_engine(tmp_path):
     eng = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
     init_db(eng)

@@ -14,9 +14,8 @@ import pandas as pd
 import psycopg
 import pytest
 import sqlalchemy as sa
-from conftest import PgDatabase
 
-from diagnostics.store import bulk, bulkload, init_db, make_engine, writer
+from diagnostics.store import bulk, bulkload, writer
 from diagnostics.store.bulk import bulk_insert_chunks
 from diagnostics.store.copytext import copy_text
 from diagnostics.store.schema import DATA_TABLES, stored_columns
@@ -35,16 +34,6 @@ UNION ALL
 SELECT 'constraint', conrelid::regclass::text, conname, pg_get_constraintdef(oid) || ' ' || convalidated
   FROM pg_constraint WHERE connamespace = current_schema()::regnamespace
 ORDER BY 1, 2, 3"""
-
-
-@pytest.fixture
-def pg():
-    database = PgDatabase()
-    engine = make_engine(database.url)
-    init_db(engine)
-    yield engine
-    engine.dispose()
-    database.drop()
 
 
 def kinds_frame() -> pd.DataFrame:

@@ -14,10 +14,9 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from conftest import PgDatabase
 
 from diagnostics.engine.persist import STORED_VALUE_COLUMNS
-from diagnostics.store import init_db, make_engine
+from diagnostics.store import init_db
 from diagnostics.store.bulk import bulk_insert
 from diagnostics.store.db import alembic_config
 from diagnostics.store.refcheck_sql import SET_CHECKED
@@ -96,16 +95,6 @@ def test_a_parent_still_referenced_can_be_neither_deleted_nor_rekeyed(engine):
         conn.execute(sa.text(f"DELETE FROM compute_runs WHERE id = {spare_run}"))
         conn.execute(sa.text(f"DELETE FROM data_versions WHERE id = {spare_version}"))
     assert _count(engine) == 3
-
-
-@pytest.fixture
-def pg():
-    database = PgDatabase()
-    engine = make_engine(database.url)
-    init_db(engine)
-    yield engine
-    engine.dispose()
-    database.drop()
 
 
 def test_on_postgresql_the_keys_are_checked_by_statement_triggers_not_row_by_row(pg):

@@ -186,7 +186,7 @@ def _new_versions(conn: Connection, new: dict[tuple[str, int], dict], old_ids: l
 
 
 def _insert_rows(conn: Connection, name: str, table: TableInput, vids: dict[tuple[str, int], int],
-                 loaded: list[str] | None = None) -> int:
+                 loaded: list[str]) -> int:
     """Insert the rows of table ``name`` that belong to a new school-year version (one COPY on PostgreSQL,
     in bulk-load mode when it at least doubles the table); the number of rows inserted.  (``name`` is the
     second argument: ``benchmarks/import_bench.py`` times each table by it.)  A table loaded in bulk-load
@@ -194,7 +194,7 @@ def _insert_rows(conn: Connection, name: str, table: TableInput, vids: dict[tupl
     new = sum(k in vids for k in table.hashes)
     incoming = table.rows * new // len(table.hashes) if table.hashes else table.rows  # about
     with bulk_load(conn, DATA_TABLES[name], incoming) as bulk:
-        if bulk and loaded is not None:
+        if bulk:
             loaded.append(name)
         return bulk_insert_chunks(conn, DATA_TABLES[name], ["version_id", *stored_columns(name)],
                                   _new_rows(table.chunks(), vids))
