@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from types import SimpleNamespace
 
+import pytest
 from tornado.httputil import HTTPHeaders
 
 from diagnostics.hub import service
@@ -78,13 +79,61 @@ def test_a_kernel_belongs_to_the_person_it_was_handed_to():
     service.KernelOwners.handed["k-1"] -= 2  # the page never came: culled like any other
     assert not service.KernelOwners.awaits_page("k-1")
     service.KernelOwners.record("k-1", "schoolA")
-    service.KernelOwners.reached("k-1")
+    service.KernelOwners.reached("k-1")  # the server counted its page's connection
     assert not service.KernelOwners.awaits_page("k-1") and service.KernelOwners.allows("k-1", "schoolA")
     service.KernelOwners.forget("k-1")
     assert not service.KernelOwners.awaits_page("k-1")
     assert not service.KernelOwners.allows("k-1", "schoolA")
     RequestInfoSocketHandler._cache.pop("k-1", None)
     RequestInfoSocketHandler._cache.pop("k-2", None)
+
+
+def test_a_handed_kernel_is_kept_until_the_server_counts_its_pages_connection():
+    """Under load the page's kernel socket arrives seconds before the kernel manager counts it as a
+    connection; a kernel idle since it was preheated must not be culled in that gap (it was: 3 of 30
+    people in a rush got a dead page and "this kernel is not yours")."""
+    import asyncio
+
+    from tornado.web import HTTPError
+
+    culled, connected = [], []
+
+    class Manager:  # the parts of Voilà's kernel manager the service wraps
+        async def start_kernel(self, **kwargs):  # noqa: ANN003, ANN202
+            return "k-9"
+
+        async def shutdown_kernel(self, kernel_id, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            pass
+
+        async def cull_kernel_if_idle(self, kernel_id):  # noqa: ANN001, ANN202
+            culled.append(kernel_id)
+
+        def notify_connect(self, kernel_id):  # noqa: ANN001, ANN202
+            connected.append(kernel_id)
+
+    class Route:  # a kernel route (REST or websocket) of the owner, then of someone else
+        path_kwargs, path_args = {"kernel_id": "k-9"}, ()
+        current_user = SimpleNamespace(username="schoolA")
+
+        async def prepare(self) -> None:
+            pass
+
+    manager = Manager()
+    service._record_started(manager)
+    service.KernelOwners.record("k-9", "schoolA")
+    try:
+        asyncio.run(service._owned_class(Route)().prepare())  # the owner's socket request: not yet a connection
+        asyncio.run(manager.cull_kernel_if_idle("k-9"))
+        assert culled == [] and service.KernelOwners.awaits_page("k-9")
+        manager.notify_connect("k-9")  # the server counts the connection: from now on culled as any other
+        assert connected == ["k-9"] and not service.KernelOwners.awaits_page("k-9")
+        asyncio.run(manager.cull_kernel_if_idle("k-9"))
+        assert culled == ["k-9"]
+        Route.current_user = SimpleNamespace(username="schoolB")
+        with pytest.raises(HTTPError):
+            asyncio.run(service._owned_class(Route)().prepare())
+    finally:
+        service.KernelOwners.forget("k-9")
 
 
 def test_the_service_keeps_its_hub_token_out_of_the_kernels(monkeypatch):
@@ -109,8 +158,6 @@ def test_the_service_keeps_its_hub_token_out_of_the_kernels(monkeypatch):
 
 
 def test_a_pool_per_dashboard_or_one_size_for_the_main_ones():
-    import pytest
-
     assert service.parse_pool("4") == {n: 4 for n in service.POOLED}
     assert service.parse_pool("self_diagnosis=16, province=2,review.ipynb=0") == {
         "self_diagnosis.ipynb": 16, "province.ipynb": 2, "review.ipynb": 0}

@@ -158,7 +158,6 @@ def _owned_class(cls: type) -> type:
             kernel_id = (self.path_kwargs.get("kernel_id") or (self.path_args[0] if self.path_args else "")).strip("/")
             if not KernelOwners.allows(kernel_id, _user_of(self)):
                 raise HTTPError(403, "此内核不属于您 / this kernel is not yours")
-            KernelOwners.reached(kernel_id)
 
     return OwnedKernel
 
@@ -241,10 +240,16 @@ def _record_preheated(info_handler: type) -> None:
 
 def _record_started(kernel_manager: Any) -> None:  # noqa: ANN401
     """A kernel started for a request (the pool was empty) carries the person in its environment; a
-    kernel handed to a person is not culled before its page has connected (at most :data:`PAGE_WAIT` s)."""
+    kernel handed to a person is not culled before its page has connected (at most :data:`PAGE_WAIT` s).
+
+    "Connected" is when the kernel manager counts the page's websocket (``notify_connect``), not when the
+    socket's request arrives: on a busy server the socket waits seconds for the kernel's first answer
+    before it counts, and the culler, which sees a kernel idle since it was preheated and no connection,
+    took such kernels in that gap (3 of 30 people in a rush got a dead page)."""
     from jupyter_core.utils import ensure_async
 
     start, shutdown, cull = kernel_manager.start_kernel, kernel_manager.shutdown_kernel, kernel_manager.cull_kernel_if_idle
+    connect = kernel_manager.notify_connect
 
     async def start_kernel(*args: Any, **kwargs: Any) -> str:  # noqa: ANN401
         kernel_id = await start(*args, **kwargs)
@@ -259,7 +264,12 @@ def _record_started(kernel_manager: Any) -> None:  # noqa: ANN401
         if not KernelOwners.awaits_page(kernel_id):
             await ensure_async(cull(kernel_id))
 
+    def notify_connect(kernel_id: str) -> None:
+        connect(kernel_id)
+        KernelOwners.reached(kernel_id)
+
     kernel_manager.start_kernel, kernel_manager.shutdown_kernel = start_kernel, shutdown_kernel
+    kernel_manager.notify_connect = notify_connect
     kernel_manager.cull_kernel_if_idle = cull_kernel_if_idle
 
 
