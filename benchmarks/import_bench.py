@@ -8,6 +8,11 @@ Data: ``diagnostics.sample.generate`` when that module is available, otherwise
 the tiny test data set multiplied (said so in the output).  Each import runs
 in a child process into an empty store, so its peak memory (VmHWM) is its own;
 times are wall clock and CPU.  (a) must validate and store in ≤ 5 s.
+
+(b) also prints the floor of this machine for that import: the seconds of the write alone (the COPY,
+the rebuilt keys and indexes, the vacuum after the commit — all as measured in (b)) plus the seconds of
+reading the same CSV files with no check at all (pyarrow, every core): the rows/s no validation, however
+cheap, could exceed while it must finish before the write starts.
 """
 
 from __future__ import annotations
@@ -83,8 +88,9 @@ def child(path: Path, url: str) -> dict:
     from diagnostics.store import init_db, make_engine, writer
 
     per_table: dict[str, float] = {}
+    phases: dict[str, float] = {}
 
-    def timed(module, name: str, table_of) -> None:  # noqa: ANN001
+    def timed(module, name: str, table_of, phase: str = "") -> None:  # noqa: ANN001
         original = getattr(module, name)
 
         def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
@@ -92,13 +98,18 @@ def child(path: Path, url: str) -> dict:
             try:
                 return original(*args, **kwargs)
             finally:
-                table = table_of(*args)
-                per_table[table] = per_table.get(table, 0.0) + time.perf_counter() - started
+                took = time.perf_counter() - started
+                if table_of is not None:
+                    table = table_of(*args)
+                    per_table[table] = per_table.get(table, 0.0) + took
+                if phase:
+                    phases[phase] = phases.get(phase, 0.0) + took
 
         setattr(module, name, wrapper)
 
     timed(stage, "_stage_table", lambda source, *_: source.table.name)
-    timed(writer, "_insert_rows", lambda conn, name, *_: name)
+    timed(writer, "_insert_rows", lambda conn, name, *_: name, "write")
+    timed(writer, "vacuum_loaded", None, "vacuum")
     engine = make_engine(url)
     init_db(engine)
     started, cpu = time.perf_counter(), time.process_time()
@@ -108,7 +119,26 @@ def child(path: Path, url: str) -> dict:
         raise SystemExit(result.to_text()[:3000])
     counts = json.loads(_batch_counts(engine))
     return {"seconds": elapsed, "cpu": cpu, "rows": result.rows_read, "per_table": per_table, "counts": counts,
-            "peak_mib": peak_mib()}
+            "peak_mib": peak_mib(), "phases": phases}
+
+
+def read_only(folder: Path) -> float:
+    """Seconds to read every table's CSV of ``folder`` with no check at all (pyarrow, every core)."""
+    from pyarrow import csv
+
+    started = time.perf_counter()
+    for path in sorted(folder.glob("*.csv")):
+        if not path.name.startswith("_"):
+            csv.read_csv(path)
+    return time.perf_counter() - started
+
+
+def report_floor(m: dict, read_s: float) -> None:
+    """The rows/s that no validation could exceed here: reading without checks, then the write as measured."""
+    write, vacuum = m["phases"].get("write", 0.0), m["phases"].get("vacuum", 0.0)
+    floor = read_s + write + vacuum
+    print(f"    floor: reading the files with no check {read_s:.2f} s + the write {write:.2f} s + the vacuum "
+          f"{vacuum:.2f} s = {floor:.2f} s → at most {m['rows'] / floor:,.0f} rows/s with validation free")
 
 
 def peak_mib() -> float:
@@ -228,6 +258,7 @@ def _measure_all(args: argparse.Namespace, workdir: Path, province: Path) -> Non
         print(f"    validate and store ≤ {ONE_SCHOOL_LIMIT_S:.0f} s: {verdict(one)}")
     whole = measure(province, fresh_store(args.db, workdir, "province"))
     report(f"(b) province folder ({args.schools} schools)", whole, per_table=True)
+    report_floor(whole, read_only(province))
 
 
 if __name__ == "__main__":
