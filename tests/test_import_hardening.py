@@ -181,6 +181,19 @@ def test_one_detector_finds_id_numbers_however_written():
         assert shown.startswith("值 ") and shown.endswith(" 之后")
 
 
+def test_a_unified_social_credit_code_is_not_an_old_id_number():
+    """An enterprise's unified social credit code (18 characters, letters allowed at the end) starts with 15
+    digits whenever its organisation code starts with 7: that head looked like an old 15-digit ID number with
+    a real birth date (1923-10-06 here), and a 300-school province's partners and internships were refused."""
+    codes = ["913604231006253HA4", "91360423100625 3HA4", "913604231006253ha4", "９１３６０４２３１００６２５３ＨＡ４",
+             "企业 913604231006253HA4 实习"]
+    assert not id_numbers_in(pd.Series(codes)).any()
+    assert all(mask_shaped(code) == code for code in codes)
+    old = "440524880101001"  # an old 15-digit ID number is still found when no letter follows it
+    forms = [old, f"身份证{old}号", f"ID{old}", f"{old} 张三", f"{old}-", f"{old}。", spaced(old)]
+    assert id_numbers_in(pd.Series(forms)).all()
+
+
 def test_issues_mask_a_spaced_id_number_in_every_field():
     issue = ImportIssue("f.csv", "", 2, "年授课学时(teaching_hours)", spaced(NOTE_ID), "整数", "an integer",
                         f"无法识别 {spaced(NOTE_ID, '-')}", "not a number")

@@ -238,9 +238,15 @@ def check_many(raw: pd.Series, gender: pd.Series | None = None,
 
 # 15 or 18 digits (the last may be X), with at most one space, hyphen or dot between any two of them,
 # not inside a longer run of digits: "110105194912310021", "1101 0519 4912 3100 2X", "ID110105-…".
+# Fifteen digits followed by a Latin letter are the head of a longer code, not an old ID number: a
+# unified social credit code (统一社会信用代码, 18 characters, letters allowed after the digits, e.g.
+# "913604231006253HA4") has 15 digits in front whenever its organisation code starts with 7 digits, and
+# an old number has no check character to tell them apart (such codes were refused as ID numbers).
 _SEP = r"[ \-.\u00a0\u3000\u2010-\u2015\u2212]?"
+_LETTER = "A-Za-zＡ-Ｚａ-ｚ"
 # (``\d`` is any decimal digit, full-width ones too.)
-ID_SHAPED = re.compile(rf"(?<![\d])(\d(?:{_SEP}\d){{16}}{_SEP}[\dXxＸｘ]|\d(?:{_SEP}\d){{14}})(?![\dXxＸｘ])")
+ID_SHAPED = re.compile(rf"(?<![\d])(\d(?:{_SEP}\d){{16}}{_SEP}[\dXxＸｘ]|\d(?:{_SEP}\d){{14}}(?![{_LETTER}]))"
+                       rf"(?![\dXxＸｘ])")
 _SEP_RANGES = ((0x20, 0x20), (0x2D, 0x2E), (0xA0, 0xA0), (0x2010, 0x2015), (0x2212, 0x2212), (0x3000, 0x3000))
 _ID_HINT = re.compile(rf"\d(?:{_SEP}\d){{14}}")  # in every ID-shaped run: finds the few cells worth a closer look
 
