@@ -243,11 +243,14 @@ def pieces(source: Source, issues: list[ImportIssue]) -> Iterator[Sheet | None]:
 
 
 def _fast_chunks(source: Source) -> Iterator[pd.DataFrame]:
+    """The file's records by pandas' C parser, which is given the bytes and decodes them itself: given a
+    text stream, pandas 3 turns it back into bytes through a wrapper whose carried-over bytes grow with
+    every read of multi-byte text, so reading cost grew with the square of the file (a province's
+    690 MB students file: 95 s, against 9 s from the bytes)."""
     with source.opener() as raw:
-        text = io.TextIOWrapper(raw, encoding=source.encoding, newline="")
         try:
-            reader = pd.read_csv(text, dtype=str, keep_default_na=False, header=None, skip_blank_lines=False,
-                                 chunksize=CHUNK_ROWS)
+            reader = pd.read_csv(raw, encoding=source.encoding, dtype=str, keep_default_na=False, header=None,
+                                 skip_blank_lines=False, chunksize=CHUNK_ROWS)
         except pd.errors.EmptyDataError:
             return
         with reader:
