@@ -256,3 +256,15 @@ def test_the_landing_page_is_the_signed_in_persons_in_their_language(sqlite_engi
     assert "未登记或已停用" in refused and 'class="za-figure"' not in refused
     assert "not registered or inactive" in landing_document("nobody", "en")
     assert landing_document("wang", "<script>") == zh  # an unknown language is Chinese, never echoed
+
+
+def test_kernels_talk_to_their_server_over_unix_sockets_not_tcp_ports(tmp_path):
+    """A kernel picks free TCP ports and binds them a moment later; when a pool starts 30 kernels at once one
+    of them lost that race ("Address already in use"), died, and was still handed to a person whose page
+    never came.  Every way zhengai starts kernels uses Unix sockets in the server's private folder."""
+    from diagnostics.commands.serve import voila_argv
+    from diagnostics.hub.config import server_config
+
+    assert "--KernelManager.transport=ipc" in service.argv(str(tmp_path), 8765)
+    assert "--KernelManager.transport=ipc" in voila_argv(8866, tmp_path, 2)
+    assert server_config()["KernelManager"] == {"transport": "ipc"}

@@ -28,6 +28,11 @@ SERVER_CULL_EVERY = 60
 SHARE = Path(__file__).resolve().parents[1] / "app" / "share"
 TEMPLATE = "zhengai"
 IOPUB_TIMEOUT = 120
+# kernels talk to their server over Unix sockets in the server's private connection folder, not TCP ports
+# on 127.0.0.1: a kernel picks free ports, and when a pool starts 30 kernels at once (while browsers open
+# connections) another process can take one before the kernel binds it — the kernel then dies
+# ("Address already in use") and Voilà still hands it to a person, whose page never comes
+KERNEL_TRANSPORT = "ipc"
 LOGIN_NOTE = ("教学工作诊断与改进平台：请用管理员登记的用户名和密码登录。 / "
               "Teaching diagnosis and improvement: sign in with the name and password your administrator registered.")
 # what a page may send its kernel: the widgets' messages, never code (execute_request is dropped)
@@ -74,6 +79,7 @@ def server_config() -> dict[str, Any]:
                       "default_url": LANDING_URL},
         "MappingKernelManager": {"cull_idle_timeout": KERNEL_IDLE, "cull_interval": KERNEL_CULL_EVERY,
                                  "cull_connected": False, "allowed_message_types": WIDGET_MESSAGES},
+        "KernelManager": {"transport": KERNEL_TRANSPORT},
         "VoilaConfiguration": {"template": TEMPLATE, "theme": "light"},
         "VoilaExecutor": {"iopub_timeout": IOPUB_TIMEOUT},
     }
