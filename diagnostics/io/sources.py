@@ -245,8 +245,8 @@ def pieces(source: Source, issues: list[ImportIssue]) -> Iterator[Sheet | None]:
 def _fast_chunks(source: Source) -> Iterator[pd.DataFrame]:
     """The file's records by pandas' C parser, which is given the bytes and decodes them itself: given a
     text stream, pandas 3 turns it back into bytes through a wrapper whose carried-over bytes grow with
-    every read of multi-byte text, so reading cost grew with the square of the file (a province's
-    690 MB students file: 95 s, against 9 s from the bytes)."""
+    every read of multi-byte text, so reading cost grew with the square of the file (82 s of copying in
+    that wrapper for a province's 690 MB students file; on its first 120 MB, 4.1 s against 1.6 s)."""
     with source.opener() as raw:
         try:
             reader = pd.read_csv(raw, encoding=source.encoding, dtype=str, keep_default_na=False, header=None,
