@@ -84,7 +84,7 @@ def wait_pool(hub: HubServed, kernels: int, timeout: float = 900) -> None:
             break
         if now != said:
             said, since = now, time.monotonic()
-        elif now and time.monotonic() - since > STILL:  # a line lost between kernels writing at once
+        elif now and time.monotonic() - since > STILL:  # a kernel that died at start, or a line lost in the log
             print(f"(the pool: {now} of {kernels} kernels said they were ready, none more for {STILL} s; going on)")
             break
         time.sleep(2)
