@@ -258,13 +258,20 @@ def test_the_landing_page_is_the_signed_in_persons_in_their_language(sqlite_engi
     assert landing_document("wang", "<script>") == zh  # an unknown language is Chinese, never echoed
 
 
-def test_kernels_talk_to_their_server_over_unix_sockets_not_tcp_ports(tmp_path):
+def test_kernels_talk_to_their_server_over_unix_sockets_not_tcp_ports(tmp_path, monkeypatch):
     """A kernel picks free TCP ports and binds them a moment later; when a pool starts 30 kernels at once one
     of them lost that race ("Address already in use"), died, and was still handed to a person whose page
-    never came.  Every way zhengai starts kernels uses Unix sockets in the server's private folder."""
+    never came.  The service and ``zhengai serve`` use Unix sockets in Voilà's private folder, unless its
+    path leaves no room for a socket's name (107 bytes)."""
+    import tempfile
+
     from diagnostics.commands.serve import voila_argv
     from diagnostics.hub.config import server_config
 
+    monkeypatch.setattr(tempfile, "tempdir", "/tmp")
     assert "--KernelManager.transport=ipc" in service.argv(str(tmp_path), 8765)
     assert "--KernelManager.transport=ipc" in voila_argv(8866, tmp_path, 2)
-    assert server_config()["KernelManager"] == {"transport": "ipc"}
+    monkeypatch.setattr(tempfile, "tempdir", "/srv/" + "deep/" * 10)  # /srv/deep/…/voila_…/kernel-…-ipc-5: 119 bytes
+    assert "--KernelManager.transport=tcp" in service.argv(str(tmp_path), 8765)
+    assert "--KernelManager.transport=tcp" in voila_argv(8866, tmp_path, 2)
+    assert "KernelManager" not in server_config()  # people's servers: a folder under their home, a kernel per page

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from ..cli import EXIT_FAIL, command, engine_from
-from ..hub.config import KERNEL_TRANSPORT
+from ..hub.config import kernel_transport
 
 DEFAULT_PORT = 8866
 TEMPLATE = "zhengai"  # diagnostics/app/share/voila/templates/zhengai: no CDN, Chinese loading text
@@ -42,7 +42,7 @@ def voila_argv(port: int, notebooks: Path, pool_size: int = 1, cull_idle: int = 
             f"--MappingKernelManager.cull_idle_timeout={cull_idle}", "--MappingKernelManager.cull_interval=300",
             # a dashboard's widgets reach the page as IOPub messages after the cell has run; on a busy
             # server nbclient's default wait (4 s) loses them and the page stays empty
-            f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}", f"--KernelManager.transport={KERNEL_TRANSPORT}"]
+            f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}", f"--KernelManager.transport={kernel_transport()}"]
     if pool_size > 0:
         argv += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
     return argv

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -28,11 +29,7 @@ SERVER_CULL_EVERY = 60
 SHARE = Path(__file__).resolve().parents[1] / "app" / "share"
 TEMPLATE = "zhengai"
 IOPUB_TIMEOUT = 120
-# kernels talk to their server over Unix sockets in the server's private connection folder, not TCP ports
-# on 127.0.0.1: a kernel picks free ports, and when a pool starts 30 kernels at once (while browsers open
-# connections) another process can take one before the kernel binds it — the kernel then dies
-# ("Address already in use") and Voilà still hands it to a person, whose page never comes
-KERNEL_TRANSPORT = "ipc"
+IPC_PATH_MAX = 107  # bytes in a Unix socket's path (sockaddr_un.sun_path less its final NUL)
 LOGIN_NOTE = ("教学工作诊断与改进平台：请用管理员登记的用户名和密码登录。 / "
               "Teaching diagnosis and improvement: sign in with the name and password your administrator registered.")
 # what a page may send its kernel: the widgets' messages, never code (execute_request is dropped)
@@ -71,6 +68,19 @@ def proxy_command() -> str | None:
     return str(local) if local.exists() else shutil.which("configurable-http-proxy")
 
 
+def kernel_transport() -> str:
+    """How Voilà's kernels talk to their server: ``ipc``, Unix sockets in Voilà's private connection folder
+    (``voila_XXXXXXXX`` in the temporary folder), when their paths fit a socket's; else ``tcp``.
+
+    Over TCP a kernel picks free ports on 127.0.0.1 and binds them a moment later: when a pool starts 30
+    kernels at once, another process can take a port in between, the kernel dies ("Address already in
+    use"), and Voilà still hands it to a person whose page never comes.  (People's own servers keep TCP:
+    their connection folder is under the person's home, too deep for a socket path, and they start a
+    kernel per page, not a pool at once.)"""
+    longest = Path(tempfile.gettempdir()) / ("voila_" + "x" * 8) / f"kernel-{'0' * 36}-ipc-5"
+    return "ipc" if len(os.fsencode(longest)) <= IPC_PATH_MAX else "tcp"
+
+
 def server_config() -> dict[str, Any]:
     """The Jupyter configuration of every person's server (``jupyter_server_config.json``)."""
     return {
@@ -79,7 +89,6 @@ def server_config() -> dict[str, Any]:
                       "default_url": LANDING_URL},
         "MappingKernelManager": {"cull_idle_timeout": KERNEL_IDLE, "cull_interval": KERNEL_CULL_EVERY,
                                  "cull_connected": False, "allowed_message_types": WIDGET_MESSAGES},
-        "KernelManager": {"transport": KERNEL_TRANSPORT},
         "VoilaConfiguration": {"template": TEMPLATE, "theme": "light"},
         "VoilaExecutor": {"iopub_timeout": IOPUB_TIMEOUT},
     }

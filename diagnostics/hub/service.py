@@ -28,7 +28,7 @@ import sys
 import time
 from typing import Any
 
-from .config import IOPUB_TIMEOUT, KERNEL_CULL_EVERY, KERNEL_IDLE, KERNEL_TRANSPORT, TEMPLATE
+from .config import IOPUB_TIMEOUT, KERNEL_CULL_EVERY, KERNEL_IDLE, TEMPLATE, kernel_transport
 
 SERVICE = "dashboards"
 PREFIX = f"/services/{SERVICE}/"
@@ -113,7 +113,7 @@ def argv(notebooks: str, port: int) -> list[str]:
             f"--template={TEMPLATE}", f"--Voila.base_url={PREFIX}", f"--Voila.server_url={PREFIX}",
             f"--MappingKernelManager.cull_idle_timeout={KERNEL_IDLE}",
             f"--MappingKernelManager.cull_interval={KERNEL_CULL_EVERY}",
-            "--MappingKernelManager.cull_connected=False", f"--KernelManager.transport={KERNEL_TRANSPORT}",
+            "--MappingKernelManager.cull_connected=False", f"--KernelManager.transport={kernel_transport()}",
             f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}", "--preheat_kernel=True"]
 
 
