@@ -15,12 +15,9 @@ import sys
 from pathlib import Path
 
 from ..cli import EXIT_FAIL, command, engine_from
-from ..hub.config import kernel_transport
+from ..hub.config import IOPUB_TIMEOUT, SHARE, TEMPLATE, kernel_transport
 
 DEFAULT_PORT = 8866
-TEMPLATE = "zhengai"  # diagnostics/app/share/voila/templates/zhengai: no CDN, Chinese loading text
-SHARE = Path(__file__).resolve().parents[1] / "app" / "share"
-IOPUB_TIMEOUT = 120
 LANDING = "index.ipynb"
 REPO_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
